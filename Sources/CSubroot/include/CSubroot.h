@@ -1,0 +1,69 @@
+// What Swift's Glibc module does not expose, kept as small as it can be.
+// Every function is a thin wrapper; the names say which call they wrap.
+#ifndef CSUBROOT_H
+#define CSUBROOT_H
+
+#include <sys/types.h>
+#include <stddef.h>
+
+/// Namespace flags, so Swift needs no magic numbers.
+extern const unsigned long sr_CLONE_NEWUSER;
+extern const unsigned long sr_CLONE_NEWNS;
+extern const unsigned long sr_CLONE_NEWPID;
+extern const unsigned long sr_CLONE_NEWIPC;
+extern const unsigned long sr_CLONE_NEWUTS;
+extern const unsigned long sr_CLONE_NEWNET;
+
+/// clone(2) used like fork(2): the child continues on a copy of the stack.
+/// Returns the child's pid in the parent, 0 in the child, -1 with errno.
+pid_t sr_clone_fork(unsigned long namespace_flags);
+
+/// pipe2(fds, O_CLOEXEC).
+int sr_pipe_cloexec(int fds[2]);
+
+/// The MS_* flags of the mount at `path` that a remount must keep
+/// (nosuid, nodev, noexec and the atime flags, which a user namespace cannot
+/// drop), from statvfs(3); -1 with errno on failure.
+long sr_mount_locked_flags(const char *path);
+
+/// pivot_root(2).
+int sr_pivot_root(const char *new_root, const char *put_old);
+
+/// prctl(PR_SET_PDEATHSIG, sig).
+int sr_set_parent_death_signal(int sig);
+
+/// prctl(PR_SET_NO_NEW_PRIVS, 1).
+int sr_set_no_new_privs(void);
+
+/// The symbolic name of an errno value ("EACCES"), or NULL when unknown.
+const char *sr_errno_name(int err);
+
+/// Signal relay. Installs one handler for each of `signals` that passes a
+/// signal on to the pid set with sr_relay_set_target. Signals the kernel
+/// sends to a whole process group (a terminal's Ctrl-C, SIGWINCH) are not
+/// passed on when `skip_kernel` is set: the target got them already.
+int sr_relay_install(const int *signals, size_t count, int skip_kernel);
+void sr_relay_set_target(pid_t pid);
+
+/// Blocks (how = SIG_BLOCK) or unblocks (SIG_UNBLOCK) `signals`.
+int sr_mask_signals(int how, const int *signals, size_t count);
+
+/// Every handler back to SIG_DFL and an empty signal mask; for a child
+/// right before execve.
+void sr_reset_signals(void);
+
+/// Decoded wait(2) status.
+int sr_wifexited(int status);
+int sr_wexitstatus(int status);
+int sr_wifsignaled(int status);
+int sr_wtermsig(int status);
+
+/// Subordinate ranges through libsubid (loaded with dlopen only when this is
+/// called: it pulls in PAM, SELinux and audit). `gid` selects subgid.
+/// Fills at most `max` (start, count) pairs; returns how many the library
+/// gave (may exceed max), -1 when the call failed, -2 when libsubid cannot be
+/// loaded (then `error` holds dlerror's text).
+int sr_subid_ranges(const char *owner, int gid, unsigned long *starts,
+                    unsigned long *counts, int max, char *error, size_t error_len);
+
+#endif

@@ -1,0 +1,135 @@
+#define _GNU_SOURCE
+#include "CSubroot.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const unsigned long sr_CLONE_NEWUSER = CLONE_NEWUSER;
+const unsigned long sr_CLONE_NEWNS = CLONE_NEWNS;
+const unsigned long sr_CLONE_NEWPID = CLONE_NEWPID;
+const unsigned long sr_CLONE_NEWIPC = CLONE_NEWIPC;
+const unsigned long sr_CLONE_NEWUTS = CLONE_NEWUTS;
+const unsigned long sr_CLONE_NEWNET = CLONE_NEWNET;
+
+pid_t sr_clone_fork(unsigned long namespace_flags) {
+    // x86_64 and aarch64 take (flags, stack, parent_tid, child_tid, tls).
+    return (pid_t)syscall(SYS_clone, namespace_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+int sr_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+long sr_mount_locked_flags(const char *path) {
+    struct statvfs fs;
+    if (statvfs(path, &fs) != 0) return -1;
+    long flags = 0;
+    if (fs.f_flag & ST_NOSUID) flags |= MS_NOSUID;
+    if (fs.f_flag & ST_NODEV) flags |= MS_NODEV;
+    if (fs.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+    if (fs.f_flag & ST_NOATIME) flags |= MS_NOATIME;
+    if (fs.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
+    if (fs.f_flag & ST_RELATIME) flags |= MS_RELATIME;
+    return flags;
+}
+
+int sr_pivot_root(const char *new_root, const char *put_old) {
+    return (int)syscall(SYS_pivot_root, new_root, put_old);
+}
+
+int sr_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
+
+int sr_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }
+
+const char *sr_errno_name(int err) { return strerrorname_np(err); }
+
+static volatile sig_atomic_t relay_target = 0;
+static volatile sig_atomic_t relay_skip_kernel = 0;
+
+static void relay_handler(int sig, siginfo_t *info, void *context) {
+    (void)context;
+    int saved = errno;
+    pid_t target = relay_target;
+    if (target > 0 && !(relay_skip_kernel && info != NULL && info->si_code == SI_KERNEL)) {
+        kill(target, sig);
+    }
+    errno = saved;
+}
+
+int sr_relay_install(const int *signals, size_t count, int skip_kernel) {
+    relay_skip_kernel = skip_kernel;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = relay_handler;
+    action.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    for (size_t i = 0; i < count; i++) {
+        if (sigaction(signals[i], &action, NULL) != 0) return -1;
+    }
+    return 0;
+}
+
+void sr_relay_set_target(pid_t pid) { relay_target = pid; }
+
+int sr_mask_signals(int how, const int *signals, size_t count) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (size_t i = 0; i < count; i++) sigaddset(&set, signals[i]);
+    return sigprocmask(how, &set, NULL);
+}
+
+void sr_reset_signals(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP) continue;
+        sigaction(sig, &action, NULL);
+    }
+    sigset_t empty;
+    sigemptyset(&empty);
+    sigprocmask(SIG_SETMASK, &empty, NULL);
+}
+
+int sr_wifexited(int status) { return WIFEXITED(status); }
+int sr_wexitstatus(int status) { return WEXITSTATUS(status); }
+int sr_wifsignaled(int status) { return WIFSIGNALED(status); }
+int sr_wtermsig(int status) { return WTERMSIG(status); }
+
+struct sr_subid_range { unsigned long start; unsigned long count; };
+typedef int (*sr_subid_get_ranges_fn)(const char *, struct sr_subid_range **);
+
+int sr_subid_ranges(const char *owner, int gid, unsigned long *starts,
+                    unsigned long *counts, int max, char *error, size_t error_len) {
+    void *lib = dlopen("libsubid.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (lib == NULL) {
+        snprintf(error, error_len, "%s", dlerror());
+        return -2;
+    }
+    sr_subid_get_ranges_fn get = (sr_subid_get_ranges_fn)dlsym(
+        lib, gid ? "subid_get_gid_ranges" : "subid_get_uid_ranges");
+    if (get == NULL) {
+        snprintf(error, error_len, "%s", dlerror());
+        return -2;
+    }
+    struct sr_subid_range *ranges = NULL;
+    int n = get(owner, &ranges);
+    if (n < 0) return -1;
+    for (int i = 0; i < n && i < max; i++) {
+        starts[i] = ranges[i].start;
+        counts[i] = ranges[i].count;
+    }
+    free(ranges);
+    return n;
+}

@@ -1,0 +1,41 @@
+/// The error for a user without a subordinate range: it names the exact lines
+/// an administrator adds, at a start that no existing line uses.
+public struct MissingSubordinateIDs: Error, CustomStringConvertible {
+    public var user: String
+    public var uid: UInt32
+    /// "uid", "gid" or both.
+    public var kinds: [IDMapBuilder.Kind]
+    public var source: String
+    public var suggestedStart: UInt32
+    public var count: UInt32 = 65536
+
+    public init(user: String, uid: UInt32, kinds: [IDMapBuilder.Kind], source: String, suggestedStart: UInt32) {
+        self.user = user
+        self.uid = uid
+        self.kinds = kinds
+        self.source = source
+        self.suggestedStart = suggestedStart
+    }
+
+    /// The first multiple of 65536 at or above 100000 past every range in use.
+    public static func suggestedStart(after entries: [SubordinateIDEntry]) -> UInt32 {
+        let used = entries.map(\.end).max() ?? 0
+        let start = max(UInt64(165536), ((used + 65535) / 65536) * 65536) - 65536
+        let aligned = max(start, 100000)
+        return UInt32(min(aligned, UInt64(UInt32.max) - 65536))
+    }
+
+    public var description: String {
+        let names = kinds.map { "sub\($0.rawValue)" }.joined(separator: " and ")
+        let end = UInt64(suggestedStart) + UInt64(count) - 1
+        let line = "\(user):\(suggestedStart):\(count)"
+        return """
+            no subordinate \(kinds.map(\.rawValue).joined(separator: "/")) range for \(user) (uid \(uid)) in \(source)
+            subroot maps ids 1..\(count) inside the sandbox onto such a range. An administrator adds one to both files:
+                \(line)        (a line of /etc/subuid and of /etc/subgid)
+            for example: sudo usermod --add-subuids \(suggestedStart)-\(end) --add-subgids \(suggestedStart)-\(end) \(user)
+            (the start must not overlap another user's range or a real uid; \(names) missing)
+            check with: grep -E '^(\(user)|\(uid)):' /etc/subuid /etc/subgid
+            """
+    }
+}

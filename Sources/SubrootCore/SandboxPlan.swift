@@ -1,0 +1,40 @@
+/// Everything the OS layer needs to start one sandbox, decided up front.
+public struct SandboxPlan: Equatable, Sendable {
+    /// Absolute host path of the rootfs directory.
+    public var rootfs: String
+    public var rootMode: RootMode
+    public var uidMap: IDMap
+    public var gidMap: IDMap
+    public var hostname: String
+    public var mounts: [MountStep]
+    /// argv of the command; argv[0] is looked up in the sandbox's PATH.
+    public var command: [String]
+    public var environment: [(String, String)]
+    /// Working directory inside the sandbox.
+    public var workingDirectory: String
+
+    public init(rootfs: String, rootMode: RootMode, uidMap: IDMap, gidMap: IDMap, hostname: String,
+                mounts: [MountStep], command: [String], environment: [(String, String)],
+                workingDirectory: String) {
+        self.rootfs = rootfs
+        self.rootMode = rootMode
+        self.uidMap = uidMap
+        self.gidMap = gidMap
+        self.hostname = hostname
+        self.mounts = mounts
+        self.command = command
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+    }
+
+    public static func == (a: SandboxPlan, b: SandboxPlan) -> Bool {
+        a.rootfs == b.rootfs && a.rootMode == b.rootMode && a.uidMap == b.uidMap && a.gidMap == b.gidMap
+            && a.hostname == b.hostname && a.mounts == b.mounts && a.command == b.command
+            && a.environment.map { $0.0 + "=" + $0.1 } == b.environment.map { $0.0 + "=" + $0.1 }
+            && a.workingDirectory == b.workingDirectory
+    }
+
+    public func value(ofEnvironment name: String) -> String? {
+        environment.last { $0.0 == name }?.1
+    }
+}

@@ -1,0 +1,104 @@
+/// Turns a request and host facts into a plan. Pure: every fact it needs is
+/// passed in, so each decision is unit-tested without privileges.
+public enum SandboxPlanner {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The sandbox's PATH: Debian's default for root.
+    public static let defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+    /// Host variables passed through unchanged: terminal and locale only.
+    /// Everything else (DBUS_SESSION_BUS_ADDRESS, XAUTHORITY, SSH_AUTH_SOCK,
+    /// XDG_RUNTIME_DIR, ...) points at host resources the sandbox cannot reach.
+    public static let passedThrough: Set<String> = [
+        "TERM", "COLORTERM", "COLUMNS", "LINES", "LANG", "LANGUAGE", "TZ", "NO_COLOR",
+    ]
+
+    /// Device nodes bound from the host.
+    public static let devices = ["null", "zero", "full", "random", "urandom", "tty"]
+
+    public static func plan(_ request: SandboxRequest, facts: HostFacts) throws -> SandboxPlan {
+        guard !request.command.isEmpty else { throw Failure(description: "no command given") }
+        guard request.workingDirectory.hasPrefix("/") else {
+            throw Failure(description: "working directory \"\(request.workingDirectory)\" must be an absolute path inside the sandbox")
+        }
+        try checkHostname(request.hostname)
+
+        var mounts: [MountStep] = [
+            .proc(target: "/proc"),
+            .tmpfs(target: "/dev", mode: 0o755),
+        ]
+        for device in devices {
+            mounts.append(.device(source: "/dev/" + device, target: "/dev/" + device))
+        }
+        mounts += [
+            .devpts(target: "/dev/pts"),
+            .symlink(target: "/dev/ptmx", pointsTo: "pts/ptmx"),
+            .tmpfs(target: "/dev/shm", mode: 0o1777),
+            .symlink(target: "/dev/fd", pointsTo: "/proc/self/fd"),
+            .symlink(target: "/dev/stdin", pointsTo: "/proc/self/fd/0"),
+            .symlink(target: "/dev/stdout", pointsTo: "/proc/self/fd/1"),
+            .symlink(target: "/dev/stderr", pointsTo: "/proc/self/fd/2"),
+            .tmpfs(target: "/tmp", mode: 0o1777),
+            .tmpfs(target: "/run", mode: 0o755),
+        ]
+        for file in ["/etc/resolv.conf", "/etc/hosts"]
+        where facts.rootfsNode(file) == .file && facts.hostNode(file) == .file {
+            mounts.append(.bind(source: file, target: file, kind: .file, readOnly: true))
+        }
+        for bind in request.binds {
+            guard let kind = facts.hostNode(bind.source) else {
+                throw Failure(description: "--bind \(bind.source): No such file or directory (ENOENT)")
+            }
+            if bind.target == "/" {
+                throw Failure(description: "--bind \(bind.source):/: cannot bind over the sandbox's root; use --rootfs")
+            }
+            mounts.append(.bind(source: bind.source, target: bind.target, kind: kind, readOnly: bind.readOnly))
+        }
+        if request.rootMode == .readOnly {
+            try checkMountPointsExist(mounts, facts: facts)
+        }
+
+        return SandboxPlan(
+            rootfs: request.rootfs, rootMode: request.rootMode,
+            uidMap: facts.uidMap, gidMap: facts.gidMap, hostname: request.hostname,
+            mounts: mounts, command: request.command,
+            environment: environment(request, host: facts.environment),
+            workingDirectory: PathName.normalized(request.workingDirectory))
+    }
+
+    static func environment(_ request: SandboxRequest, host: [String: String]) -> [(String, String)] {
+        var env: [(String, String)] = [
+            ("PATH", defaultPath), ("HOME", "/root"), ("USER", "root"), ("LOGNAME", "root"),
+        ]
+        for name in host.keys.sorted() where passedThrough.contains(name) || name.hasPrefix("LC_") {
+            env.append((name, host[name]!))
+        }
+        for (name, value) in request.setEnvironment {
+            env.removeAll { $0.0 == name }
+            env.append((name, value))
+        }
+        return env
+    }
+
+    static func checkHostname(_ name: String) throws {
+        let ok = !name.isEmpty && name.utf8.count <= 64 && name.utf8.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5a) || ($0 >= 0x61 && $0 <= 0x7a) || $0 == 0x2d || $0 == 0x2e
+        }
+        if !ok { throw Failure(description: "hostname \"\(name)\": use 1 to 64 letters, digits, '-' and '.'") }
+    }
+
+    /// With a read-only root nothing can be created: every mount point must be
+    /// in the rootfs already (inside /dev, /tmp and /run the plan's own tmpfs
+    /// provides them).
+    static func checkMountPointsExist(_ mounts: [MountStep], facts: HostFacts) throws {
+        for step in mounts {
+            let target = step.target
+            if ["/dev/", "/tmp/", "/run/"].contains(where: { target.hasPrefix($0) }) { continue }
+            if facts.rootfsNode(target) == nil {
+                throw Failure(description: "mount point \(target) is missing in the rootfs, and a read-only rootfs cannot get it; run once with --rw, or drop --ro to use a throw-away overlay")
+            }
+        }
+    }
+}

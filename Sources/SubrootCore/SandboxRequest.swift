@@ -1,0 +1,39 @@
+/// What the user asked for, before any decision is made.
+public struct SandboxRequest: Sendable {
+    public var rootfs: String
+    public var rootMode: RootMode = .overlay
+    public var binds: [BindSpec] = []
+    public var hostname: String = "subroot"
+    public var command: [String]
+    /// `--setenv NAME=VALUE`, applied last.
+    public var setEnvironment: [(String, String)] = []
+    public var workingDirectory: String = "/"
+
+    public init(rootfs: String, command: [String]) {
+        self.rootfs = rootfs
+        self.command = command
+    }
+}
+
+/// Facts read from the host and the rootfs that the plan depends on.
+public struct HostFacts: Sendable {
+    public var uidMap: IDMap
+    public var gidMap: IDMap
+    /// The host's environment, from which a few harmless names are kept.
+    public var environment: [String: String]
+    /// What the rootfs holds at an absolute sandbox path (nil: nothing;
+    /// a symlink counts as nothing: it is never mounted over).
+    public var rootfsNode: @Sendable (String) -> NodeKind?
+    /// What a host path is (following symlinks), nil when it does not exist.
+    public var hostNode: @Sendable (String) -> NodeKind?
+
+    public init(uidMap: IDMap, gidMap: IDMap, environment: [String: String],
+                rootfsNode: @escaping @Sendable (String) -> NodeKind?,
+                hostNode: @escaping @Sendable (String) -> NodeKind?) {
+        self.uidMap = uidMap
+        self.gidMap = gidMap
+        self.environment = environment
+        self.rootfsNode = rootfsNode
+        self.hostNode = hostNode
+    }
+}

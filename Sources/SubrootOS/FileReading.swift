@@ -1,0 +1,34 @@
+import Glibc
+
+/// Whole-file reads with plain read(2): the launch path avoids Foundation.
+enum FileReading {
+    /// The file's bytes as text, or nil when it cannot be opened.
+    static func text(atPath path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n == 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// What a host path is, following symlinks.
+    static func node(atPath path: String, followingSymlinks: Bool = true) -> (kind: NodeKindProbe, mode: mode_t)? {
+        var st = stat()
+        let rc = followingSymlinks ? stat(path, &st) : lstat(path, &st)
+        guard rc == 0 else { return nil }
+        switch st.st_mode & S_IFMT {
+        case S_IFDIR: return (.directory, st.st_mode)
+        case S_IFLNK: return (.symlink, st.st_mode)
+        default: return (.file, st.st_mode)
+        }
+    }
+
+    enum NodeKindProbe { case directory, file, symlink }
+}

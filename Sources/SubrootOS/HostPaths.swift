@@ -1,0 +1,56 @@
+import Glibc
+import SubrootCore
+
+/// The process's working directory (getcwd), or "/" when it has none.
+public enum CurrentDirectory {
+    public static func path() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "/" }
+        return String(cString: buffer)
+    }
+}
+
+/// The process's environment as a dictionary (first value of a name wins).
+public enum ProcessEnvironment {
+    public static func current() -> [String: String] {
+        var result: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let item = String(cString: pointer)
+            if let eq = item.firstIndex(of: "=") {
+                let name = String(item[..<eq])
+                if result[name] == nil { result[name] = String(item[item.index(after: eq)...]) }
+            }
+            entry += 1
+        }
+        return result
+    }
+}
+
+/// Checks of the rootfs and host paths that planning needs.
+public enum RootfsCheck {
+    /// The rootfs must be a directory we can search.
+    public static func directory(_ path: String) throws {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw SystemError("stat", "rootfs \(path)", errno: errno) }
+        guard st.st_mode & S_IFMT == S_IFDIR else { throw SystemError("stat", "rootfs \(path)", errno: ENOTDIR) }
+        guard access(path, X_OK) == 0 else { throw SystemError("access", "rootfs \(path)", errno: errno) }
+    }
+
+    /// What the rootfs holds at a sandbox path, not following a final
+    /// symlink (a symlink is never mounted over: it counts as nothing).
+    public static func node(inRootfs rootfs: String, path: String) -> NodeKind? {
+        guard let probe = FileReading.node(atPath: rootfs + path, followingSymlinks: false) else { return nil }
+        switch probe.kind {
+        case .directory: return .directory
+        case .file: return .file
+        case .symlink: return nil
+        }
+    }
+
+    /// What a host path is, following symlinks.
+    public static func hostNode(_ path: String) -> NodeKind? {
+        guard let probe = FileReading.node(atPath: path) else { return nil }
+        return probe.kind == .directory ? .directory : .file
+    }
+}

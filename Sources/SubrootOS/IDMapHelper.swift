@@ -1,0 +1,111 @@
+import CSubroot
+import Glibc
+import SubrootCore
+
+/// Runs the setuid helpers newuidmap and newgidmap (package uidmap) on a
+/// waiting child. Both start at once and are waited for together; each one's
+/// exit status is checked and its stderr shown when it fails.
+public enum IDMapHelper {
+    static let searchDirectories = ["/usr/bin", "/usr/sbin", "/bin", "/sbin", "/usr/local/bin"]
+
+    /// Full path of a helper, or nil.
+    public static func locate(_ name: String) -> String? {
+        for dir in searchDirectories where access(dir + "/" + name, X_OK) == 0 {
+            return dir + "/" + name
+        }
+        return nil
+    }
+
+    public static func writeMaps(pid: pid_t, uidMap: IDMap, gidMap: IDMap) throws {
+        let jobs = [("newuidmap", uidMap, "/etc/subuid"), ("newgidmap", gidMap, "/etc/subgid")]
+        var running: [(name: String, pid: pid_t, stderr: Int32, args: [String], file: String)] = []
+        defer { for job in running { close(job.stderr) } }
+        for (name, map, file) in jobs {
+            guard let path = locate(name) else {
+                throw LaunchError("\(name) not found\nhint: install the package that provides it: sudo apt-get install uidmap")
+            }
+            let args = [path, String(pid)] + map.helperArguments
+            let (child, errRead) = try spawn(path: path, arguments: args)
+            running.append((name, child, errRead, args, file))
+        }
+        var failures: [String] = []
+        for job in running {
+            var status: Int32 = 0
+            while waitpid(job.pid, &status, 0) < 0 {
+                if errno != EINTR { throw SystemError("waitpid", job.name, errno: errno) }
+            }
+            let output = readAll(job.stderr).trimmingCharacters()
+            if status != 0 {
+                var text = "\(job.args.joined(separator: " ")) failed (\(describe(status)))"
+                if !output.isEmpty { text += ":\n  " + output.replacingNewlines(with: "\n  ") }
+                text += "\n" + hint(for: job.name, path: job.args[0], output: output, file: job.file)
+                failures.append(text)
+            }
+        }
+        if !failures.isEmpty { throw LaunchError(failures.joined(separator: "\n")) }
+    }
+
+    static func hint(for name: String, path: String, output: String, file: String) -> String {
+        var st = stat()
+        if stat(path, &st) == 0, st.st_mode & S_ISUID == 0 || st.st_uid != 0 {
+            return "hint: \(path) must be setuid root (or carry cap_setuid/cap_setgid file capabilities): sudo chmod u+s \(path)"
+        }
+        if output.contains("not allowed") {
+            return "hint: \(file) must delegate every mapped range to this user; `subroot idmap` shows the ranges used"
+        }
+        return "hint: `subroot idmap` shows the map; `subroot doctor` checks the setup"
+    }
+
+    static func describe(_ status: Int32) -> String {
+        let signal = status & 0x7f
+        return signal == 0 ? "exit \((status >> 8) & 0xff)" : "killed by signal \(signal)"
+    }
+
+    /// posix_spawn with stdin from /dev/null and stderr into a pipe; stdout
+    /// goes to our stderr, so nothing of a helper mixes with the app's output.
+    static func spawn(path: String, arguments: [String]) throws -> (pid_t, Int32) {
+        var fds: [Int32] = [-1, -1]
+        try check("pipe", path) { sr_pipe_cloexec(&fds) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
+        var pid: pid_t = 0
+        let argv = CStringArray(arguments)
+        let envp = CStringArray(["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"])
+        let rc = posix_spawn(&pid, path, &actions, nil, argv.pointers, envp.pointers)
+        close(fds[1])
+        if rc != 0 {
+            close(fds[0])
+            throw SystemError("posix_spawn", path, errno: rc)
+        }
+        return (pid, fds[0])
+    }
+
+    static func readAll(_ fd: Int32) -> String {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension String {
+    func trimmingCharacters() -> String {
+        var s = Substring(self)
+        while let c = s.first, c.isWhitespace { s.removeFirst() }
+        while let c = s.last, c.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+
+    func replacingNewlines(with separator: String) -> String {
+        split(separator: "\n", omittingEmptySubsequences: false).joined(separator: separator)
+    }
+}

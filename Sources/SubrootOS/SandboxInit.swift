@@ -1,0 +1,50 @@
+import CSubroot
+import Glibc
+import SubrootCore
+
+/// PID 1 of the sandbox's pid namespace. It sets up the root, starts the
+/// command as PID 2, passes signals on to it, reaps every zombie, and exits
+/// with the command's status (128+N when the command was killed by signal N).
+/// When it exits, the kernel kills whatever is left in the namespace.
+enum SandboxInit {
+    static func run(_ plan: SandboxPlan, command: PreparedCommand) -> Never {
+        do {
+            try check("setgroups", "no supplementary groups") { setgroups(0, nil) }
+            try RootFilesystem.enter(plan)
+        } catch {
+            StandardError.report("\(error)")
+            _exit(ExitCode.launchFailed)
+        }
+        let app = fork()
+        if app < 0 {
+            StandardError.report("\(SystemError("fork", plan.command[0], errno: errno))")
+            _exit(ExitCode.launchFailed)
+        }
+        if app == 0 { command.exec() }
+
+        // Signals were blocked since before clone: any that arrived meanwhile
+        // are pending and reach the app as soon as the relay is in place.
+        sr_relay_set_target(app)
+        SignalRelay.install()
+        SignalRelay.unblock()
+
+        while true {
+            var status: Int32 = 0
+            let pid = waitpid(-1, &status, 0)
+            if pid == app { _exit(ExitCode.fromWaitStatus(status)) }
+            if pid < 0 && errno == ECHILD { _exit(ExitCode.launchFailed) }
+        }
+    }
+}
+
+/// The signals PID 1 and the launcher pass on to the command.
+enum SignalRelay {
+    static let forwarded: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH]
+
+    static func block() { _ = sr_mask_signals(SIG_BLOCK, forwarded, forwarded.count) }
+    static func unblock() { _ = sr_mask_signals(SIG_UNBLOCK, forwarded, forwarded.count) }
+
+    /// A signal the kernel sent to the whole foreground process group (Ctrl-C,
+    /// a window resize) reached the command already, and is not sent twice.
+    static func install() { _ = sr_relay_install(forwarded, forwarded.count, 1) }
+}

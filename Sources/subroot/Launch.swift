@@ -1,0 +1,25 @@
+import ArgumentParser
+import SubrootCore
+import SubrootOS
+
+/// The shared path from a request to a finished sandbox, with subroot's
+/// error reporting: every failure prints `subroot: ...` and exits 125.
+enum Launch {
+    static func run(_ request: SandboxRequest) throws -> Int32 {
+        do {
+            try RootfsCheck.directory(request.rootfs)
+            let maps = try IdentityMaps.load()
+            for warning in maps.warnings { StandardError.warn(warning) }
+            let facts = HostFacts(
+                uidMap: maps.uidMap, gidMap: maps.gidMap,
+                environment: ProcessEnvironment.current(),
+                rootfsNode: { RootfsCheck.node(inRootfs: request.rootfs, path: $0) },
+                hostNode: { RootfsCheck.hostNode($0) })
+            let plan = try SandboxPlanner.plan(request, facts: facts)
+            return try SandboxLauncher.run(plan)
+        } catch {
+            StandardError.report("\(error)")
+            return SubrootOS.ExitCode.launchFailed
+        }
+    }
+}

@@ -27,6 +27,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SubrootCoreTests", dependencies: ["SubrootCore"]),
-        .testTarget(name: "SubrootIntegrationTests", dependencies: ["SubrootCore"]),
+        .testTarget(name: "SubrootIntegrationTests", dependencies: ["subroot"], exclude: ["Fixtures"]),
     ]
 )

@@ -17,12 +17,13 @@ public struct MissingSubordinateIDs: Error, CustomStringConvertible {
         self.suggestedStart = suggestedStart
     }
 
-    /// The first multiple of 65536 at or above 100000 past every range in use.
+    /// The first start of the usual sequence 100000 + k * 65536 (the one
+    /// useradd hands out) that lies past every range in use.
     public static func suggestedStart(after entries: [SubordinateIDEntry]) -> UInt32 {
         let used = entries.map(\.end).max() ?? 0
-        let start = max(UInt64(165536), ((used + 65535) / 65536) * 65536) - 65536
-        let aligned = max(start, 100000)
-        return UInt32(min(aligned, UInt64(UInt32.max) - 65536))
+        var start: UInt64 = 100000
+        if used > start { start += (used - start + 65535) / 65536 * 65536 }
+        return UInt32(min(start, UInt64(UInt32.max) - 65536))
     }
 
     public var description: String {

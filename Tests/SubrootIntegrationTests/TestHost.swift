@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+/// The machine the integration tests run on: an unprivileged user with a
+/// subordinate range, a copy of the subroot binary that user can reach, and
+/// a busybox rootfs built in this run. Set up once; every failure to set up
+/// fails the tests that need it (never a silent skip).
+final class TestHost: @unchecked Sendable {
+    static let shared = Result { try TestHost() }
+
+    /// Returns the host or records why it cannot exist and throws.
+    static func require() throws -> TestHost {
+        switch shared {
+        case .success(let host): return host
+        case .failure(let error):
+            Issue.record("integration test environment unavailable: \(error)")
+            throw error
+        }
+    }
+
+    struct SetupError: Error, CustomStringConvertible { var description: String }
+
+    let packageRoot: URL
+    let user: TestUser
+    /// Owned by the test user, mode 0755: binary, rootfs, scratch directories.
+    let stage: String
+    let binary: String
+    let rootfs: String
+
+    private init() throws {
+        packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        guard getuid() == 0 else {
+            throw SetupError(description: "the integration tests run as root and create their own unprivileged user; run `sudo scripts/test`")
+        }
+        user = try TestUser.create(named: "subroot-test", packageRoot: packageRoot)
+
+        let built = try Self.locateBinary()
+        stage = try Shell.run(["mktemp", "-d", "/tmp/subroot-it.XXXXXX"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try Shell.run(["chmod", "0755", stage])
+        try Shell.run(["chown", "\(user.uid):\(user.gid)", stage])
+        binary = stage + "/subroot"
+        try Shell.run(["install", "-m", "0755", built, binary])
+        rootfs = stage + "/rootfs"
+        try Shell.run(user.wrap(["/bin/sh", packageRoot.path + "/Tests/SubrootIntegrationTests/Fixtures/make-busybox-rootfs", rootfs]))
+    }
+
+    /// SUBROOT_BIN, or `subroot` beside the test bundle in the build folder.
+    static func locateBinary() throws -> String {
+        if let explicit = ProcessInfo.processInfo.environment["SUBROOT_BIN"] { return explicit }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("subroot").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        throw SetupError(description: "no subroot binary near \(CommandLine.arguments[0]); run `swift build` first or set SUBROOT_BIN")
+    }
+
+    /// Runs subroot as the test user.
+    @discardableResult
+    func subroot(_ arguments: [String], as runner: TestUser? = nil, timeout: Double = 60) throws -> Shell.Result {
+        let who = runner ?? user
+        return try Shell.run(who.wrap([binary] + arguments), timeout: timeout, check: false)
+    }
+
+    /// `subroot run --rootfs ROOTFS EXTRA -- sh -c SCRIPT` as the test user.
+    @discardableResult
+    func sandbox(_ script: String, options: [String] = [], timeout: Double = 60) throws -> Shell.Result {
+        try subroot(["run", "--rootfs", rootfs] + options + ["--", "/bin/sh", "-c", script], timeout: timeout)
+    }
+
+    /// A fresh directory owned by the test user.
+    func scratchDirectory(_ name: String) throws -> String {
+        let path = stage + "/" + name + "-" + UUID().uuidString.prefix(8)
+        try Shell.run(user.wrap(["mkdir", "-p", path]))
+        return path
+    }
+}
+
+/// An unprivileged account made for the tests by scripts/make-test-user.
+struct TestUser: Sendable {
+    var name: String
+    var uid: UInt32
+    var gid: UInt32
+    var home: String
+
+    static func create(named name: String, subids: Bool = true, packageRoot: URL) throws -> TestUser {
+        var command = [packageRoot.path + "/scripts/make-test-user"]
+        if !subids { command.append("--no-subids") }
+        try Shell.run(command + [name])
+        guard let pw = getpwnam(name) else { throw TestHost.SetupError(description: "user \(name) missing after make-test-user") }
+        return TestUser(name: name, uid: pw.pointee.pw_uid, gid: pw.pointee.pw_gid, home: String(cString: pw.pointee.pw_dir))
+    }
+
+    /// The command run as this user, with a small clean environment.
+    func wrap(_ command: [String]) -> [String] {
+        ["/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(gid)", "--init-groups", "--",
+         "/usr/bin/env", "-i", "HOME=\(home)", "USER=\(name)", "LOGNAME=\(name)",
+         "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"] + command
+    }
+
+    /// First subordinate id of this user's line in /etc/subuid or /etc/subgid.
+    func subordinateStart(file: String) throws -> UInt32 {
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        for line in text.split(separator: "\n") {
+            let f = line.split(separator: ":")
+            if f.count == 3, f[0] == name, let start = UInt32(f[1]) { return start }
+        }
+        throw TestHost.SetupError(description: "no line for \(name) in \(file)")
+    }
+}

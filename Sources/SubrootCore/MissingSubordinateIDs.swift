@@ -18,12 +18,20 @@ public struct MissingSubordinateIDs: Error, CustomStringConvertible {
     }
 
     /// The first start of the usual sequence 100000 + k * 65536 (the one
-    /// useradd hands out) that lies past every range in use.
+    /// useradd hands out) that lies past every range in use; when no room is
+    /// left past them, the lowest gap of 65536 ids from 100000 on.
     public static func suggestedStart(after entries: [SubordinateIDEntry]) -> UInt32 {
+        let lastStart = UInt64(UInt32.max) - 65536  // the block must end by 4294967294
         let used = entries.map(\.end).max() ?? 0
         var start: UInt64 = 100000
         if used > start { start += (used - start + 65535) / 65536 * 65536 }
-        return UInt32(min(start, UInt64(UInt32.max) - 65536))
+        if start <= lastStart { return UInt32(start) }
+        start = 100000
+        for entry in entries.sorted(by: { $0.start < $1.start }) where entry.end > start {
+            if UInt64(entry.start) >= start + 65536 { break }
+            start = entry.end
+        }
+        return UInt32(min(start, lastStart))
     }
 
     public var description: String {

@@ -19,7 +19,8 @@ public enum PathName {
     /// Rejects what no path may hold: NUL and newlines (they break map files,
     /// messages and the mount table).
     public static func check(_ path: String, what: String) throws {
-        if path.utf8.contains(0) || path.contains("\n") {
+        // By bytes: "\r\n" is one Character and does not equal "\n".
+        if path.utf8.contains(0) || path.utf8.contains(10) {
             throw BindSpec.Invalid(text: "\(what) holds a NUL or newline character")
         }
     }

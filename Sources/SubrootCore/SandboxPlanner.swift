@@ -32,6 +32,11 @@ public enum SandboxPlanner {
         for device in devices {
             mounts.append(.device(source: "/dev/" + device, target: "/dev/" + device))
         }
+        // The caller's own terminal lives in the host's devpts, not in the
+        // sandbox's new instance; bound at /dev/console, ttyname() finds it.
+        if let terminal = facts.terminal {
+            mounts.append(.device(source: terminal, target: "/dev/console"))
+        }
         mounts += [
             .devpts(target: "/dev/pts"),
             .symlink(target: "/dev/ptmx", pointsTo: "pts/ptmx"),

@@ -26,6 +26,8 @@ public struct HostFacts: Sendable {
     public var rootfsNode: @Sendable (String) -> NodeKind?
     /// What a host path is (following symlinks), nil when it does not exist.
     public var hostNode: @Sendable (String) -> NodeKind?
+    /// The terminal the launcher runs on (e.g. /dev/pts/3), nil when none.
+    public var terminal: String? = nil
 
     public init(uidMap: IDMap, gidMap: IDMap, environment: [String: String],
                 rootfsNode: @escaping @Sendable (String) -> NodeKind?,

@@ -54,3 +54,13 @@ public enum RootfsCheck {
         return probe.kind == .directory ? .directory : .file
     }
 }
+
+/// The terminal on stdin, stdout or stderr, as a host path.
+public enum ControllingTerminal {
+    public static func path() -> String? {
+        for fd: Int32 in [0, 1, 2] where isatty(fd) == 1 {
+            if let name = ttyname(fd) { return String(cString: name) }
+        }
+        return nil
+    }
+}

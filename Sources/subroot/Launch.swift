@@ -10,11 +10,12 @@ enum Launch {
             try RootfsCheck.directory(request.rootfs)
             let maps = try IdentityMaps.load()
             for warning in maps.warnings { StandardError.warn(warning) }
-            let facts = HostFacts(
+            var facts = HostFacts(
                 uidMap: maps.uidMap, gidMap: maps.gidMap,
                 environment: ProcessEnvironment.current(),
                 rootfsNode: { RootfsCheck.node(inRootfs: request.rootfs, path: $0) },
                 hostNode: { RootfsCheck.hostNode($0) })
+            facts.terminal = ControllingTerminal.path()
             let plan = try SandboxPlanner.plan(request, facts: facts)
             return try SandboxLauncher.run(plan)
         } catch {

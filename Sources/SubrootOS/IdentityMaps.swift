@@ -13,8 +13,9 @@ public struct IdentityMaps: Sendable {
 
     public static func load(for user: HostUser = .current(),
                             source: SubordinateIDSource = SubordinateIDSource()) throws -> IdentityMaps {
-        let uids = try source.ranges(for: user, kind: .uid)
-        let gids = try source.ranges(for: user, kind: .gid)
+        let service = source.nssService()
+        let uids = try source.ranges(for: user, kind: .uid, nssService: service)
+        let gids = try source.ranges(for: user, kind: .gid, nssService: service)
         var missing: [IDMapBuilder.Kind] = []
         if uids.entries.isEmpty { missing.append(.uid) }
         if gids.entries.isEmpty { missing.append(.gid) }

@@ -27,32 +27,36 @@ final class PreparedCommand {
         workingDirectory = plan.workingDirectory
     }
 
-    /// In the app's process: default signal handling, the working directory,
-    /// then execve along PATH as execvp does. Never returns.
-    func exec() -> Never {
-        sr_reset_signals()
+    /// Starts the command from PID 1 with posix_spawn (no copy of this
+    /// process's page tables): the working directory is set here first, the
+    /// command is looked up along the sandbox's PATH as execvp does, and the
+    /// child starts with default signal handling. On failure it reports and
+    /// exits with 125, 126 or 127.
+    func spawn() -> pid_t {
         if chdir(workingDirectory) != 0 {
             StandardError.report("\(SystemError("chdir", workingDirectory, errno: errno))")
             _exit(ExitCode.launchFailed)
         }
-        var lastError: Int32 = ENOENT
-        var deniedPath: String? = nil
+        var denied: String? = nil
         for candidate in candidates {
-            execve(candidate, argv.pointers, envp.pointers)
-            let err = errno
-            if err == EACCES { deniedPath = deniedPath ?? candidate; lastError = err; continue }
-            if err == ENOENT || err == ENOTDIR { continue }
-            StandardError.report("\(SystemError("execve", candidate, errno: err))")
-            _exit(ExitCode.cannotExecute)
+            var st = stat()
+            guard stat(candidate, &st) == 0, st.st_mode & S_IFMT != S_IFDIR else { continue }
+            guard access(candidate, X_OK) == 0 else { denied = denied ?? candidate; continue }
+            var pid: pid_t = 0
+            let rc = sr_spawn(&pid, candidate, argv.pointers, envp.pointers)
+            if rc == 0 { return pid }
+            StandardError.report("\(SystemError("execve", candidate, errno: rc))")
+            _exit(rc == ENOENT ? ExitCode.notFound : ExitCode.cannotExecute)
         }
-        if let deniedPath {
-            StandardError.report("\(SystemError("execve", deniedPath, errno: lastError))")
+        if let denied {
+            StandardError.report("\(SystemError("execve", denied, errno: EACCES))")
             _exit(ExitCode.cannotExecute)
         }
         if name.contains("/") {
             StandardError.report("\(SystemError("execve", name, errno: ENOENT))")
         } else {
-            StandardError.report("\(name): command not found in the sandbox (PATH=\(candidates.map { String($0.dropLast(name.count + 1)) }.joined(separator: ":")))")
+            let path = candidates.map { String($0.dropLast(name.count + 1)) }.joined(separator: ":")
+            StandardError.report("\(name): command not found in the sandbox (PATH=\(path))")
         }
         _exit(ExitCode.notFound)
     }

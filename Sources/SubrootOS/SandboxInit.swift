@@ -15,12 +15,7 @@ enum SandboxInit {
             StandardError.report("\(error)")
             _exit(ExitCode.launchFailed)
         }
-        let app = fork()
-        if app < 0 {
-            StandardError.report("\(SystemError("fork", plan.command[0], errno: errno))")
-            _exit(ExitCode.launchFailed)
-        }
-        if app == 0 { command.exec() }
+        let app = command.spawn()
 
         // Signals were blocked since before clone: any that arrived meanwhile
         // are pending and reach the app as soon as the relay is in place.

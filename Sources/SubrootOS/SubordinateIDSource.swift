@@ -24,7 +24,7 @@ public struct SubordinateIDSource: Sendable {
     /// or it is `files`.
     public func nssService() -> String? {
         guard let text = FileReading.text(atPath: nsswitchPath) else { return nil }
-        for line in text.split(separator: "\n") {
+        for line in text.split(whereSeparator: \.isNewline) {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             guard trimmed.hasPrefix("subid:") else { continue }
             let service = trimmed.dropFirst("subid:".count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first
@@ -34,8 +34,9 @@ public struct SubordinateIDSource: Sendable {
         return nil
     }
 
-    public func ranges(for user: HostUser, kind: IDMapBuilder.Kind) throws -> Ranges {
-        if let service = nssService() {
+    /// `nssService` is this source's nssService(), read once by the caller.
+    public func ranges(for user: HostUser, kind: IDMapBuilder.Kind, nssService: String?) throws -> Ranges {
+        if let service = nssService {
             return try rangesFromLibsubid(user: user, kind: kind, service: service)
         }
         let path = kind == .uid ? subuidPath : subgidPath
@@ -56,7 +57,8 @@ public struct SubordinateIDSource: Sendable {
         let n = sr_subid_ranges(user.displayName, kind == .gid ? 1 : 0, &starts, &counts, Int32(max), &error, error.count)
         let source = "libsubid (nsswitch subid: \(service))"
         if n == -2 {
-            throw LaunchError("nsswitch.conf names subid: \(service), but libsubid cannot be loaded: \(String(cString: error))\nhint: install the libsubid4 package")
+            let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw LaunchError("nsswitch.conf names subid: \(service), but libsubid cannot be loaded: \(reason)\nhint: install the libsubid4 package")
         }
         if n < 0 {
             throw LaunchError("\(source) failed to list the \(kind.rawValue) ranges of \(user.displayName)")

@@ -7,14 +7,23 @@ extension ProfileDecoder {
     static let groupKeys = ["name", "optional"]
     static let bindExample = "a table such as { source = \"~/Music\", target = \"/music\", mode = \"ro\" }"
 
-    /// A key of a sub-table that does not belong there; a top-level key
-    /// written under a `[header]` by mistake says so.
+    /// A key of a sub-table that does not belong there. A top-level key
+    /// (or a near miss of one) written under a `[header]` by mistake says
+    /// so, since everything after a header belongs to it.
     mutating func unknownKey(_ entry: TOMLEntry, in context: String, among known: [String]) {
+        let key = TOMLText.quoted(entry.key)
+        let move = "move it above the first [table]"
+        let hint: String
         if Profile.keys.contains(entry.key) {
-            report(entry.keyPosition, "unknown key \(TOMLText.quoted(entry.key))\(context) (\(TOMLText.quoted(entry.key)) is a top-level key; move it above the first [table])")
+            hint = " (\(key) is a top-level key; \(move))"
+        } else if let near = NearestName.suggestion(for: entry.key, among: known) {
+            hint = " (did you mean \(TOMLText.quoted(near))?)"
+        } else if let near = NearestName.suggestion(for: entry.key, among: Profile.keys) {
+            hint = " (did you mean the top-level key \(TOMLText.quoted(near))? \(move))"
         } else {
-            unknownKey(entry, among: known, context: context)
+            hint = ""
         }
+        report(entry.keyPosition, "unknown key \(key)\(context)\(hint)")
     }
 
     mutating func recipe(_ node: TOMLNode) -> ProfileLayer.RecipeLayer? {

@@ -41,6 +41,9 @@ extension TOMLParser {
         }
         if let number = Self.number(word) { return number }
         if let c = word.unicodeScalars.first, ("a"..."z").contains(c) || ("A"..."Z").contains(c) {
+            if let near = NearestName.suggestion(for: word, among: ["true", "false"]) {
+                throw error("expected a value, found \(TOMLText.quoted(word)) (did you mean \(near)?)", at: start)
+            }
             throw error("expected a value, found \(TOMLText.quoted(word)); strings need quotes", at: start)
         }
         throw error("invalid number \(TOMLText.quoted(word))", at: start)

@@ -1,12 +1,12 @@
-import ArgumentParser
 import SubrootCore
 import SubrootOS
 
-/// The shared path from a request to a finished sandbox, with subroot's
-/// error reporting: every failure prints `subroot: ...` and exits 125.
+/// The shared path from options to a finished sandbox, with subroot's error
+/// reporting: every failure prints `subroot: ...` and gives 125.
 enum Launch {
-    static func run(_ request: SandboxRequest) throws -> Int32 {
+    static func run(_ options: RunOptions) -> Int32 {
         do {
+            let request = try options.request(currentDirectory: CurrentDirectory.path())
             try RootfsCheck.directory(request.rootfs)
             let maps = try IdentityMaps.load()
             for warning in maps.warnings { StandardError.warn(warning) }

@@ -1,7 +1,5 @@
 import ArgumentParser
-import Glibc
 import SubrootCore
-import SubrootOS
 
 extension Subroot {
     struct Run: ParsableCommand {
@@ -13,33 +11,49 @@ extension Subroot {
                 the rootfs go to a throw-away overlay; --rw writes into it, --ro forbids writes.
                 """)
 
-        @Option(name: .long, help: ArgumentHelp("The directory that becomes /.", valueName: "dir"),
+        typealias Name = RunOptions.Name
+
+        @Option(name: .customLong(Name.rootfs), help: ArgumentHelp("The directory that becomes /.", valueName: "dir"),
                 completion: .directory)
         var rootfs: String
 
-        @Flag(name: .long, help: "Write into the rootfs directory itself.")
+        @Flag(name: .customLong(Name.rw), help: "Write into the rootfs directory itself.")
         var rw = false
 
-        @Flag(name: .long, help: "Mount the rootfs read-only, without an overlay.")
+        @Flag(name: .customLong(Name.ro), help: "Mount the rootfs read-only, without an overlay.")
         var ro = false
 
-        @Option(name: .long, parsing: .singleValue,
+        @Option(name: .customLong(Name.bind), parsing: .singleValue,
                 help: ArgumentHelp("Bind a host path; DST defaults to SRC; ro makes it read-only.",
                                    valueName: "src[:dst][:ro]"),
                 completion: .file())
         var bind: [String] = []
 
-        @Option(name: .long, help: ArgumentHelp("Hostname inside.", valueName: "name"))
-        var hostname = "subroot"
+        @Option(name: .customLong(Name.hostname), help: ArgumentHelp("Hostname inside (default: subroot).", valueName: "name"))
+        var hostname: String?
 
-        @Option(name: [.customLong("chdir")], help: ArgumentHelp("Working directory inside.", valueName: "dir"))
-        var workingDirectory = "/"
+        @Option(name: .customLong(Name.chdir), help: ArgumentHelp("Working directory inside (default: /).", valueName: "dir"))
+        var workingDirectory: String?
 
-        @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("Set a variable inside.", valueName: "name=value"))
+        @Option(name: .customLong(Name.setenv), parsing: .singleValue,
+                help: ArgumentHelp("Set a variable inside.", valueName: "name=value"))
         var setenv: [String] = []
 
         @Argument(parsing: .postTerminator, help: ArgumentHelp("The command and its arguments, after --.", valueName: "command"))
         var command: [String] = []
+
+        var options: RunOptions {
+            var o = RunOptions()
+            o.rootfs = rootfs
+            o.rw = rw
+            o.ro = ro
+            o.binds = bind
+            o.hostname = hostname
+            o.workingDirectory = workingDirectory
+            o.setenv = setenv
+            o.command = command
+            return o
+        }
 
         func validate() throws {
             if rw && ro { throw ValidationError("--rw and --ro exclude each other") }
@@ -47,24 +61,7 @@ extension Subroot {
         }
 
         func run() throws {
-            let cwd = CurrentDirectory.path()
-            var request = SandboxRequest(rootfs: PathName.absolute(rootfs, relativeTo: cwd), command: command)
-            request.rootMode = rw ? .writable : ro ? .readOnly : .overlay
-            request.hostname = hostname
-            request.workingDirectory = workingDirectory
-            do {
-                request.binds = try bind.map { try BindSpec.parse($0, currentDirectory: cwd) }
-                request.setEnvironment = try setenv.map { item in
-                    guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
-                        throw ValidationError("--setenv \(item): expected NAME=VALUE")
-                    }
-                    return (String(item[..<eq]), String(item[item.index(after: eq)...]))
-                }
-            } catch let error as BindSpec.Invalid {
-                throw ValidationError(error.description)
-            }
-            let status = try Launch.run(request)
-            throw ExitCode(status)
+            throw ExitCode(Launch.run(options))
         }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-@main
+
 struct Subroot: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "subroot",

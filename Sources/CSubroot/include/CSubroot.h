@@ -48,9 +48,9 @@ void sr_relay_set_target(pid_t pid);
 /// Blocks (how = SIG_BLOCK) or unblocks (SIG_UNBLOCK) `signals`.
 int sr_mask_signals(int how, const int *signals, size_t count);
 
-/// Every handler back to SIG_DFL and an empty signal mask; for a child
-/// right before execve.
-void sr_reset_signals(void);
+/// posix_spawn(3) of `path` with every signal at its default disposition and
+/// an empty signal mask (the caller's may be blocked). Returns 0 or an errno.
+int sr_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[]);
 
 /// Decoded wait(2) status.
 int sr_wifexited(int status);

@@ -1,0 +1,97 @@
+/// The options of `subroot run`, as given on the command line.
+///
+/// Two parsers fill it: swift-argument-parser (help, completions, errors,
+/// every form) and `fastParse`, which takes only the plain forms and keeps
+/// the argument parser's reflection off the launch path. A test checks that
+/// both give the same value for every form `fastParse` accepts.
+public struct RunOptions: Equatable, Sendable {
+    public var rootfs: String? = nil
+    public var rw = false
+    public var ro = false
+    public var binds: [String] = []
+    public var hostname: String? = nil
+    public var workingDirectory: String? = nil
+    public var setenv: [String] = []
+    public var command: [String] = []
+
+    public init() {}
+
+    /// The option names, shared by both parsers.
+    public enum Name {
+        public static let rootfs = "rootfs", rw = "rw", ro = "ro", bind = "bind"
+        public static let hostname = "hostname", chdir = "chdir", setenv = "setenv"
+    }
+
+    /// Parses `run --opt value ... -- command...` (arguments after "run").
+    /// Returns nil for anything else (help, an unknown or malformed option,
+    /// a missing `--`), which is then left to the full parser.
+    public static func fastParse(_ arguments: ArraySlice<String>) -> RunOptions? {
+        var options = RunOptions()
+        var i = arguments.startIndex
+        func value(after index: inout Int) -> String? {
+            let next = arguments.index(after: index)
+            guard next < arguments.endIndex else { return nil }
+            index = next
+            return arguments[next]
+        }
+        while i < arguments.endIndex {
+            let arg = arguments[i]
+            if arg == "--" {
+                options.command = Array(arguments[arguments.index(after: i)...])
+                return options.command.isEmpty || options.rootfs == nil || (options.rw && options.ro) ? nil : options
+            }
+            guard arg.hasPrefix("--") else { return nil }
+            var name = String(arg.dropFirst(2))
+            var inline: String? = nil
+            if let eq = name.firstIndex(of: "=") {
+                inline = String(name[name.index(after: eq)...])
+                name = String(name[..<eq])
+            }
+            switch name {
+            case Name.rw, Name.ro:
+                if inline != nil { return nil }
+                if name == Name.rw { options.rw = true } else { options.ro = true }
+            case Name.rootfs, Name.bind, Name.hostname, Name.chdir, Name.setenv:
+                guard let v = inline ?? value(after: &i), !v.hasPrefix("-") || inline != nil else { return nil }
+                switch name {
+                case Name.rootfs: if options.rootfs != nil { return nil }; options.rootfs = v
+                case Name.bind: options.binds.append(v)
+                case Name.hostname: options.hostname = v
+                case Name.chdir: options.workingDirectory = v
+                default: options.setenv.append(v)
+                }
+            default:
+                return nil
+            }
+            i = arguments.index(after: i)
+        }
+        return nil
+    }
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The request these options describe; relative paths are taken from
+    /// `currentDirectory`.
+    public func request(currentDirectory: String) throws -> SandboxRequest {
+        guard let rootfs else { throw Invalid(description: "--rootfs is required") }
+        if rw && ro { throw Invalid(description: "--rw and --ro exclude each other") }
+        var request = SandboxRequest(rootfs: PathName.absolute(rootfs, relativeTo: currentDirectory), command: command)
+        request.rootMode = rw ? .writable : ro ? .readOnly : .overlay
+        if let hostname { request.hostname = hostname }
+        if let workingDirectory { request.workingDirectory = workingDirectory }
+        do {
+            request.binds = try binds.map { try BindSpec.parse($0, currentDirectory: currentDirectory) }
+        } catch let error as BindSpec.Invalid {
+            throw Invalid(description: error.description)
+        }
+        request.setEnvironment = try setenv.map { item in
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+                throw Invalid(description: "--setenv \(item): expected NAME=VALUE")
+            }
+            return (String(item[..<eq]), String(item[item.index(after: eq)...]))
+        }
+        return request
+    }
+}

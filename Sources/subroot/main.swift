@@ -1,0 +1,12 @@
+import Glibc
+import SubrootCore
+
+// The launch path first: `subroot run --rootfs DIR [plain options] -- CMD`
+// is parsed by hand and started without touching swift-argument-parser,
+// whose reflection costs milliseconds per start. Everything else (help,
+// errors, every other command) goes through the full parser.
+let arguments = CommandLine.arguments
+if arguments.count > 1, arguments[1] == "run", let options = RunOptions.fastParse(arguments[2...]) {
+    exit(Launch.run(options))
+}
+Subroot.main()

@@ -27,6 +27,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SubrootCoreTests", dependencies: ["SubrootCore"]),
+        .testTarget(name: "SubrootCLITests", dependencies: ["subroot", "SubrootCore"]),
         .testTarget(name: "SubrootIntegrationTests", dependencies: ["subroot"], exclude: ["Fixtures"]),
     ]
 )

@@ -19,6 +19,9 @@ let package = Package(
         .target(name: "SubrootCore"),
         // Executes a plan: namespaces, newuidmap/newgidmap, mounts, PID 1.
         .target(name: "SubrootOS", dependencies: ["SubrootCore", "CSubroot"]),
+        // Profiles: a strict TOML reader with positions, validation, includes,
+        // the search path and rendering. Pure; files come through a protocol.
+        .target(name: "SubrootProfile", dependencies: ["SubrootCore"]),
         .executableTarget(
             name: "subroot",
             dependencies: [
@@ -33,6 +36,8 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie"], .when(configuration: .release))]
         ),
         .testTarget(name: "SubrootCoreTests", dependencies: ["SubrootCore"]),
+        .testTarget(name: "SubrootProfileTests", dependencies: ["SubrootProfile", "SubrootCore"],
+                    exclude: ["Corpus"]),
         .testTarget(name: "SubrootCLITests", dependencies: ["subroot", "SubrootCore"]),
         .testTarget(name: "SubrootIntegrationTests", dependencies: ["subroot"], exclude: ["Fixtures"]),
     ]

@@ -1,7 +1,9 @@
-/// One problem in a profile, printed as `file:line:column: message` (or
-/// `file: message` when it concerns the file as a whole).
+/// One problem in a profile, printed as `file:line:column: message`, or
+/// `file: message` when it concerns the file as a whole, or just the message
+/// when no file is involved (a name not found on the search path).
 public struct ProfileDiagnostic: Equatable, Sendable, CustomStringConvertible {
-    /// The file as it was named: a search-path hit or the argument given.
+    /// The file as it was named: a search-path hit or the argument given;
+    /// "" when there is none.
     public var file: String
     public var position: SourcePosition?
     public var message: String
@@ -13,6 +15,7 @@ public struct ProfileDiagnostic: Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
+        if file.isEmpty { return message }
         if let position { return "\(file):\(position): \(message)" }
         return "\(file): \(message)"
     }

@@ -26,8 +26,7 @@ public struct ProfileLoader: Sendable {
     /// The profile a name or path argument means, merged and with defaults.
     /// Throws every problem of the file and its includes at once.
     public func load(_ argument: String) throws(ProfileError) -> Profile {
-        let location = try locate(argument)
-        return try load(location)
+        try load(locate(argument))
     }
 
     /// Where a name or path argument points, without reading includes.
@@ -41,11 +40,11 @@ public struct ProfileLoader: Sendable {
             return ProfileLocation(name: name, path: argument)
         }
         if let problem = StoreName.problem(argument) {
-            throw ProfileError(file: argument, message: "not a profile name: \(TOMLText.quoted(argument)) \(problem)")
+            throw ProfileError(file: "", message: "not a profile name: \(TOMLText.quoted(argument)) \(problem)")
         }
         guard let found = try find(argument) else {
             let hint = NearestName.hint(for: argument, among: availableNames())
-            throw ProfileError(file: argument, message: "no profile \(TOMLText.quoted(argument)) in \(searchPath.joined(separator: ", "))\(hint)")
+            throw ProfileError(file: "", message: "no profile \(TOMLText.quoted(argument)) in \(searchPath.joined(separator: ", "))\(hint)")
         }
         return ProfileLocation(name: argument, path: found.path)
     }

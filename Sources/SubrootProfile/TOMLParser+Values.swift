@@ -10,9 +10,13 @@ extension TOMLParser {
         case "'":
             let text = peek(1) == "'" && peek(2) == "'" ? try multiLineLiteralString() : try literalString()
             return TOMLNode(value: .string(text), position: at)
-        case "[":
-            return TOMLNode(value: .array(try array()), position: at)
-        case "{":
+        case "[", "{":
+            guard depth < Self.maximumDepth else {
+                throw error("values are nested deeper than \(Self.maximumDepth) levels")
+            }
+            depth += 1
+            defer { depth -= 1 }
+            if peek == "[" { return TOMLNode(value: .array(try array()), position: at) }
             return TOMLNode(value: .table(try inlineTable()), position: at)
         case let c? where c == "+" || c == "-" || c == "." || ("0"..."9").contains(c) || Self.isBare(c):
             return TOMLNode(value: try bareValue(), position: at)

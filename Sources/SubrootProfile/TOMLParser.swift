@@ -7,9 +7,22 @@
 /// arrays (across lines, with comments and a trailing comma) and inline
 /// tables. Dates and times are refused with a clear message. Duplicate keys
 /// and tables defined twice are errors, as the TOML spec requires.
+///
+/// Why not TOMLKit: its wrapper of toml++ reports a position only for syntax
+/// errors; keys and values carry none, and tables come back sorted. Profile
+/// errors must cite `file:line:column` of the offending key or value, which
+/// would need a second scanner that re-finds every key path in the text,
+/// strings, comments and all: a parser in all but name, disagreeing with
+/// toml++ in corner cases. This one is small, keeps key order and builds
+/// without C++.
 struct TOMLParser {
+    /// Arrays and inline tables nested deeper than this are refused, so a
+    /// hostile file cannot exhaust the stack.
+    static let maximumDepth = 64
+
     let scalars: [Unicode.Scalar]
     var index = 0
+    var depth = 0
     private let lineStarts: [Int]
 
     init(_ text: String) {

@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -42,6 +45,23 @@ long sr_mount_locked_flags(const char *path) {
     if (fs.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
     if (fs.f_flag & ST_RELATIME) flags |= MS_RELATIME;
     return flags;
+}
+
+int sr_loopback_up(void) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct ifreq req;
+    memset(&req, 0, sizeof req);
+    strncpy(req.ifr_name, "lo", IFNAMSIZ - 1);
+    int rc = ioctl(fd, SIOCGIFFLAGS, &req);
+    if (rc == 0) {
+        req.ifr_flags |= IFF_UP | IFF_RUNNING;
+        rc = ioctl(fd, SIOCSIFFLAGS, &req);
+    }
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
 }
 
 int sr_pivot_root(const char *new_root, const char *put_old) {
@@ -81,6 +101,24 @@ int sr_relay_install(const int *signals, size_t count, int skip_kernel) {
 }
 
 void sr_relay_set_target(pid_t pid) { relay_target = pid; }
+
+static volatile sig_atomic_t interrupted_by = 0;
+
+static void interrupt_handler(int sig) { interrupted_by = sig; }
+
+int sr_interrupt_install(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = interrupt_handler;
+    sigemptyset(&action.sa_mask);
+    int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        if (sigaction(signals[i], &action, NULL) != 0) return -1;
+    }
+    return 0;
+}
+
+int sr_interrupted(void) { return interrupted_by; }
 
 int sr_mask_signals(int how, const int *signals, size_t count) {
     sigset_t set;

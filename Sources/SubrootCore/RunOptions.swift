@@ -74,8 +74,8 @@ public struct RunOptions: Equatable, Sendable {
 
     /// The request these options describe; relative paths are taken from
     /// `currentDirectory`.
-    public func request(currentDirectory: String) throws -> SandboxRequest {
-        guard let rootfs else { throw Invalid(description: "--rootfs is required") }
+    public func request(currentDirectory: String, rootfs given: String? = nil) throws -> SandboxRequest {
+        guard let rootfs = given ?? rootfs else { throw Invalid(description: "--rootfs is required") }
         if rw && ro { throw Invalid(description: "--rw and --ro exclude each other") }
         var request = SandboxRequest(rootfs: PathName.absolute(rootfs, relativeTo: currentDirectory), command: command)
         request.rootMode = rw ? .writable : ro ? .readOnly : .overlay

@@ -12,6 +12,8 @@ public struct SandboxPlan: Equatable, Sendable {
     public var environment: [(String, String)]
     /// Working directory inside the sandbox.
     public var workingDirectory: String
+    /// A network namespace of its own with only loopback.
+    public var isolateNetwork = false
 
     public init(rootfs: String, rootMode: RootMode, uidMap: IDMap, gidMap: IDMap, hostname: String,
                 mounts: [MountStep], command: [String], environment: [(String, String)],
@@ -31,7 +33,7 @@ public struct SandboxPlan: Equatable, Sendable {
         a.rootfs == b.rootfs && a.rootMode == b.rootMode && a.uidMap == b.uidMap && a.gidMap == b.gidMap
             && a.hostname == b.hostname && a.mounts == b.mounts && a.command == b.command
             && a.environment.map { $0.0 + "=" + $0.1 } == b.environment.map { $0.0 + "=" + $0.1 }
-            && a.workingDirectory == b.workingDirectory
+            && a.workingDirectory == b.workingDirectory && a.isolateNetwork == b.isolateNetwork
     }
 
     public func value(ofEnvironment name: String) -> String? {

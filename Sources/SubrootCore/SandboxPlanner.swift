@@ -52,6 +52,9 @@ public enum SandboxPlanner {
         where facts.rootfsNode(file) == .file && facts.hostNode(file) == .file {
             mounts.append(.bind(source: file, target: file, kind: .file, readOnly: true))
         }
+        for path in request.tmpfs {
+            mounts.append(.tmpfs(target: PathName.normalized(path), mode: 0o700))
+        }
         for bind in request.binds {
             guard let kind = facts.hostNode(bind.source) else {
                 throw Failure(description: "--bind \(bind.source): No such file or directory (ENOENT)")
@@ -65,12 +68,14 @@ public enum SandboxPlanner {
             try checkMountPointsExist(mounts, facts: facts)
         }
 
-        return SandboxPlan(
+        var plan = SandboxPlan(
             rootfs: request.rootfs, rootMode: request.rootMode,
             uidMap: facts.uidMap, gidMap: facts.gidMap, hostname: request.hostname,
             mounts: mounts, command: request.command,
             environment: environment(request, host: facts.environment),
             workingDirectory: PathName.normalized(request.workingDirectory))
+        plan.isolateNetwork = request.isolateNetwork
+        return plan
     }
 
     static func environment(_ request: SandboxRequest, host: [String: String]) -> [(String, String)] {

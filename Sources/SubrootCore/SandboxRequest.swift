@@ -8,6 +8,11 @@ public struct SandboxRequest: Sendable {
     /// `--setenv NAME=VALUE`, applied last.
     public var setEnvironment: [(String, String)] = []
     public var workingDirectory: String = "/"
+    /// Empty tmpfs mounts at these sandbox paths, before the binds (a
+    /// throw-away home, say).
+    public var tmpfs: [String] = []
+    /// A network namespace of its own with only loopback, up.
+    public var isolateNetwork = false
 
     public init(rootfs: String, command: [String]) {
         self.rootfs = rootfs

@@ -11,3 +11,10 @@ final class CStringArray {
 
     deinit { for p in pointers { free(p) } }
 }
+
+extension String {
+    /// The text of a NUL-terminated C buffer.
+    init(nulTerminated buffer: [CChar]) {
+        self = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

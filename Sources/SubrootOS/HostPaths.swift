@@ -6,7 +6,7 @@ public enum CurrentDirectory {
     public static func path() -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard getcwd(&buffer, buffer.count) != nil else { return "/" }
-        return String(cString: buffer)
+        return String(nulTerminated: buffer)
     }
 }
 

@@ -35,7 +35,7 @@ final class PreparedCommand {
     func spawn() -> pid_t {
         if chdir(workingDirectory) != 0 {
             StandardError.report("\(SystemError("chdir", workingDirectory, errno: errno))")
-            _exit(ExitCode.launchFailed)
+            _exit(SandboxExit.launchFailed)
         }
         var denied: String? = nil
         for candidate in candidates {
@@ -46,11 +46,11 @@ final class PreparedCommand {
             let rc = sr_spawn(&pid, candidate, argv.pointers, envp.pointers)
             if rc == 0 { return pid }
             StandardError.report("\(SystemError("execve", candidate, errno: rc))")
-            _exit(rc == ENOENT ? ExitCode.notFound : ExitCode.cannotExecute)
+            _exit(rc == ENOENT ? SandboxExit.notFound : SandboxExit.cannotExecute)
         }
         if let denied {
             StandardError.report("\(SystemError("execve", denied, errno: EACCES))")
-            _exit(ExitCode.cannotExecute)
+            _exit(SandboxExit.cannotExecute)
         }
         if name.contains("/") {
             StandardError.report("\(SystemError("execve", name, errno: ENOENT))")
@@ -58,6 +58,6 @@ final class PreparedCommand {
             let path = candidates.map { String($0.dropLast(name.count + 1)) }.joined(separator: ":")
             StandardError.report("\(name): command not found in the sandbox (PATH=\(path))")
         }
-        _exit(ExitCode.notFound)
+        _exit(SandboxExit.notFound)
     }
 }

@@ -10,10 +10,11 @@ enum SandboxInit {
     static func run(_ plan: SandboxPlan, command: PreparedCommand) -> Never {
         do {
             try check("setgroups", "no supplementary groups") { setgroups(0, nil) }
+            if plan.isolateNetwork { try check("ioctl", "SIOCSIFFLAGS lo up") { sr_loopback_up() } }
             try RootFilesystem.enter(plan)
         } catch {
             StandardError.report("\(error)")
-            _exit(ExitCode.launchFailed)
+            _exit(SandboxExit.launchFailed)
         }
         let app = command.spawn()
 
@@ -26,8 +27,8 @@ enum SandboxInit {
         while true {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, 0)
-            if pid == app { _exit(ExitCode.fromWaitStatus(status)) }
-            if pid < 0 && errno == ECHILD { _exit(ExitCode.launchFailed) }
+            if pid == app { _exit(SandboxExit.fromWaitStatus(status)) }
+            if pid < 0 && errno == ECHILD { _exit(SandboxExit.launchFailed) }
         }
     }
 }

@@ -18,57 +18,10 @@ public enum SandboxLauncher {
     /// Returns the exit code for subroot: the command's status, or 128+N.
     public static func run(_ plan: SandboxPlan) throws -> Int32 {
         let command = PreparedCommand(plan)
-        var sync: [Int32] = [-1, -1]
-        try check("pipe", "launch synchronisation") { sr_pipe_cloexec(&sync) }
-
-        SignalRelay.block()
-        let pid = sr_clone_fork(namespaces)
-        if pid < 0 {
-            let err = errno
-            close(sync[0]); close(sync[1])
-            SignalRelay.unblock()
-            throw SystemError("clone", "new user, mount, pid, ipc and uts namespaces", errno: err,
-                              hint: err == EPERM || err == ENOSPC || err == EINVAL || err == EUSERS
-                                  ? UserNamespaceHint.text() : nil)
-        }
-        if pid == 0 {
-            close(sync[1])
-            _ = sr_set_parent_death_signal(SIGKILL)
-            // One byte: the maps are written. EOF: the launcher is gone or
-            // gave up; PDEATHSIG may have been set too late to notice.
-            var byte: UInt8 = 0
-            var n: Int
-            repeat { n = read(sync[0], &byte, 1) } while n < 0 && errno == EINTR
-            if n != 1 { _exit(ExitCode.launchFailed) }
-            close(sync[0])
+        let flags = namespaces | (plan.isolateNetwork ? sr_CLONE_NEWNET : 0)
+        let pid = try MappedChild.start(namespaces: flags, uidMap: plan.uidMap, gidMap: plan.gidMap) {
             SandboxInit.run(plan, command: command)
         }
-
-        close(sync[0])
-        do {
-            try IDMapHelper.writeMaps(pid: pid, uidMap: plan.uidMap, gidMap: plan.gidMap)
-        } catch {
-            kill(pid, SIGKILL)
-            close(sync[1])
-            _ = waitFor(pid)
-            SignalRelay.unblock()
-            throw error
-        }
-        var go: UInt8 = 1
-        _ = write(sync[1], &go, 1)
-        close(sync[1])
-
-        sr_relay_set_target(pid)
-        SignalRelay.install()
-        SignalRelay.unblock()
-        return ExitCode.fromWaitStatus(waitFor(pid))
-    }
-
-    static func waitFor(_ pid: pid_t) -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { return Int32(ExitCode.launchFailed) << 8 }
-        }
-        return status
+        return SandboxExit.fromWaitStatus(MappedChild.relaySignalsAndWait(pid))
     }
 }

@@ -57,7 +57,7 @@ public struct SubordinateIDSource: Sendable {
         let n = sr_subid_ranges(user.displayName, kind == .gid ? 1 : 0, &starts, &counts, Int32(max), &error, error.count)
         let source = "libsubid (nsswitch subid: \(service))"
         if n == -2 {
-            let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let reason = String(nulTerminated: error)
             throw LaunchError("nsswitch.conf names subid: \(service), but libsubid cannot be loaded: \(reason)\nhint: install the libsubid4 package")
         }
         if n < 0 {

@@ -14,7 +14,7 @@ extension Subroot {
                 maps = try IdentityMaps.load()
             } catch {
                 StandardError.report("\(error)")
-                throw ExitCode(SubrootOS.ExitCode.launchFailed)
+                throw ExitCode(SandboxExit.launchFailed)
             }
             for warning in maps.warnings { StandardError.warn(warning) }
             let user = maps.user

@@ -1,26 +1,85 @@
+import Glibc
 import SubrootCore
 import SubrootOS
+import SubrootProfile
 
-/// The shared path from options to a finished sandbox, with subroot's error
+/// The shared path from a request to a finished sandbox, with subroot's error
 /// reporting: every failure prints `subroot: ...` and gives 125.
 enum Launch {
     static func run(_ options: RunOptions) -> Int32 {
+        reporting { try options.request(currentDirectory: CurrentDirectory.path()) }
+    }
+
+    /// Runs what `makeRequest` describes; errors of either print and give 125.
+    static func reporting(_ makeRequest: () throws -> SandboxRequest) -> Int32 {
         do {
-            let request = try options.request(currentDirectory: CurrentDirectory.path())
-            try RootfsCheck.directory(request.rootfs)
-            let maps = try IdentityMaps.load()
-            for warning in maps.warnings { StandardError.warn(warning) }
-            var facts = HostFacts(
-                uidMap: maps.uidMap, gidMap: maps.gidMap,
-                environment: ProcessEnvironment.current(),
-                rootfsNode: { RootfsCheck.node(inRootfs: request.rootfs, path: $0) },
-                hostNode: { RootfsCheck.hostNode($0) })
-            facts.terminal = ControllingTerminal.path()
-            let plan = try SandboxPlanner.plan(request, facts: facts)
-            return try SandboxLauncher.run(plan)
+            return try run(try makeRequest())
+        } catch let error as ProfileError {
+            StandardError.write(error.description + "\n")
         } catch {
             StandardError.report("\(error)")
-            return SubrootOS.ExitCode.launchFailed
         }
+        return SandboxExit.launchFailed
+    }
+
+    static func run(_ request: SandboxRequest) throws -> Int32 {
+        try RootfsCheck.directory(request.rootfs)
+        guard let lock = RootfsStore.holdShared(rootfs: request.rootfs) else {
+            throw LaunchError("rootfs \(request.rootfs) is being removed")
+        }
+        defer { _ = lock }
+        let maps = try IdentityMaps.load()
+        for warning in maps.warnings { StandardError.warn(warning) }
+        var facts = HostFacts(
+            uidMap: maps.uidMap, gidMap: maps.gidMap,
+            environment: ProcessEnvironment.current(),
+            rootfsNode: { RootfsCheck.node(inRootfs: request.rootfs, path: $0) },
+            hostNode: { RootfsCheck.hostNode($0) })
+        facts.terminal = ControllingTerminal.path()
+        let plan = try SandboxPlanner.plan(request, facts: facts)
+        return try SandboxLauncher.run(plan)
+    }
+
+    /// A profile's request: its rootfs created from its recipe first when
+    /// missing, its persistent home made.
+    static func request(profile argument: String, userArguments: [String], shell: Bool) throws -> SandboxRequest {
+        let user = UserContext.current()
+        let profile = try user.loader.load(argument)
+        if profile.network == .isolated {
+            throw LaunchError("\(profile.origin): network = \"isolated\" is not available yet; use \"host\" or \"none\"")
+        }
+        if !user.store.exists(profile.rootfs) {
+            guard let recipe = profile.recipe else {
+                throw LaunchError("rootfs \(profile.rootfs) of profile \(profile.name) is missing, and the profile has no [recipe] to create it; `subroot rootfs create \(profile.rootfs) ...` or `subroot rootfs import \(profile.rootfs) FILE`")
+            }
+            StandardError.report("rootfs \(profile.rootfs) is missing; creating it from \(profile.origin) (\(recipe.suite), \(recipe.variant.rawValue)\(recipe.packages.isEmpty ? "" : ", " + recipe.packages.joined(separator: " ")))")
+            try RootfsCommandSupport.create(profile.rootfs, recipe: recipe, user: user)
+        }
+        if profile.home == .persistent {
+            try UserContext.makeDirectories(profile.persistentHome(in: user.directories), mode: 0o700)
+        }
+        let context = ProfileSandbox.Context(rootfs: user.store.root(profile.rootfs), currentDirectory: CurrentDirectory.path(),
+                                             homeDirectory: user.homeDirectory, directories: user.directories)
+        var request = try ProfileSandbox.request(profile, userArguments: userArguments, context: context)
+        if shell {
+            request.rootMode = .writable
+            request.isolateNetwork = false
+            if userArguments.isEmpty {
+                let bash = RootfsCheck.node(inRootfs: context.rootfs, path: "/bin/bash") != nil
+                request.command = bash ? ["/bin/bash", "-l"] : ["/bin/sh", "-l"]
+            }
+            request.workingDirectory = ProfileSandbox.insideHome
+        }
+        return request
+    }
+}
+
+/// Rootfs creation shared by `rootfs create` and a profile's missing rootfs.
+enum RootfsCommandSupport {
+    static func create(_ name: String, recipe: Recipe, user: UserContext) throws {
+        let maps = try IdentityMaps.load()
+        let builder = RootfsBuilder(store: user.store, maps: maps, showProgress: isatty(2) == 1)
+        try builder.create(name, recipe: RootfsBuilder.Recipe(
+            suite: recipe.suite, variant: recipe.variant.rawValue, packages: recipe.packages, mirror: recipe.mirror))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SubrootCore
+import SubrootOS
 
 extension Subroot {
     struct Run: ParsableCommand {
@@ -13,9 +14,14 @@ extension Subroot {
 
         typealias Name = RunOptions.Name
 
-        @Option(name: .customLong(Name.rootfs), help: ArgumentHelp("The directory that becomes /.", valueName: "dir"),
+        @Argument(help: ArgumentHelp("A profile: a name on the profile search path, or a path to a .toml file.",
+                                     valueName: "profile"),
+                  completion: .custom(ProfileCompletion.names))
+        var profile: String?
+
+        @Option(name: .customLong(Name.rootfs), help: ArgumentHelp("The directory that becomes / (instead of a profile).", valueName: "dir"),
                 completion: .directory)
-        var rootfs: String
+        var rootfs: String?
 
         @Flag(name: .customLong(Name.rw), help: "Write into the rootfs directory itself.")
         var rw = false
@@ -57,11 +63,27 @@ extension Subroot {
 
         func validate() throws {
             if rw && ro { throw ValidationError("--rw and --ro exclude each other") }
-            if command.isEmpty { throw ValidationError("no command: give it after --, as in `subroot run --rootfs DIR -- /bin/sh`") }
+            if profile == nil && rootfs == nil { throw ValidationError("give a profile, or --rootfs DIR") }
+            if profile != nil && rootfs != nil { throw ValidationError("give a profile or --rootfs, not both") }
+            if rootfs != nil && command.isEmpty {
+                throw ValidationError("no command: give it after --, as in `subroot run --rootfs DIR -- /bin/sh`")
+            }
         }
 
         func run() throws {
-            throw ExitCode(Launch.run(options))
+            guard let profile else { throw ExitCode(Launch.run(options)) }
+            let options = self.options
+            throw ExitCode(Launch.reporting {
+                var request = try Launch.request(profile: profile, userArguments: command, shell: false)
+                if options.rw { request.rootMode = .writable }
+                if options.ro { request.rootMode = .readOnly }
+                let extra = try options.request(currentDirectory: CurrentDirectory.path(), rootfs: request.rootfs)
+                request.binds += extra.binds
+                request.setEnvironment += extra.setEnvironment
+                if let hostname = options.hostname { request.hostname = hostname }
+                if let dir = options.workingDirectory { request.workingDirectory = dir }
+                return request
+            })
         }
     }
 }

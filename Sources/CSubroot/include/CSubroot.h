@@ -26,6 +26,10 @@ int sr_pipe_cloexec(int fds[2]);
 /// drop), from statvfs(3); -1 with errno on failure.
 long sr_mount_locked_flags(const char *path);
 
+/// Brings the loopback interface of the current network namespace up
+/// (SIOCSIFFLAGS with IFF_UP). 0, or -1 with errno.
+int sr_loopback_up(void);
+
 /// pivot_root(2).
 int sr_pivot_root(const char *new_root, const char *put_old);
 
@@ -44,6 +48,13 @@ const char *sr_errno_name(int err);
 /// passed on when `skip_kernel` is set: the target got them already.
 int sr_relay_install(const int *signals, size_t count, int skip_kernel);
 void sr_relay_set_target(pid_t pid);
+
+/// Interruption flag: SIGINT, SIGTERM and SIGHUP set it (without
+/// SA_RESTART, so a blocking poll/read returns EINTR) instead of killing the
+/// process, so that a long operation can clean up before it exits.
+int sr_interrupt_install(void);
+/// The signal that interrupted, or 0.
+int sr_interrupted(void);
 
 /// Blocks (how = SIG_BLOCK) or unblocks (SIG_UNBLOCK) `signals`.
 int sr_mask_signals(int how, const int *signals, size_t count);

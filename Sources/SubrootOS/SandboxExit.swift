@@ -1,6 +1,6 @@
 /// Exit codes of `subroot run`, as documented in the README. Below 125 and
 /// from 128 up they are the command's own.
-public enum ExitCode {
+public enum SandboxExit {
     /// subroot itself failed: bad arguments, setup, a syscall.
     public static let launchFailed: Int32 = 125
     /// The command was found but could not be executed.

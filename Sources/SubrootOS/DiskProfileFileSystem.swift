@@ -1,0 +1,40 @@
+import Glibc
+import SubrootCore
+import SubrootProfile
+
+/// Profiles read from the real file system.
+public struct DiskProfileFileSystem: ProfileFileSystem {
+    public init() {}
+
+    public func readFile(atPath path: String) throws -> String? {
+        if let text = FileReading.text(atPath: path) { return text }
+        if errno == ENOENT || errno == ENOTDIR { return nil }
+        throw SystemError("open", path, errno: errno)
+    }
+
+    public func directoryEntries(atPath path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+}
+
+/// Where an installed subroot finds its shipped files: PREFIX is the
+/// directory above the one holding the binary (PREFIX/bin/subroot).
+public enum InstallLayout {
+    public static func prefix() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return "/usr/local" }
+        let exe = String(nulTerminated: Array(buffer[0..<n]) + [0])
+        let bin = PathName.parents(of: exe).last ?? "/"
+        return PathName.parents(of: bin).last ?? "/"
+    }
+}

@@ -1,0 +1,77 @@
+import CSubroot
+import Glibc
+import SubrootCore
+
+/// A child cloned into new namespaces whose id maps the parent writes with
+/// newuidmap/newgidmap before letting it go on. Shared by the sandbox
+/// launcher and by host commands run under subroot's map (unpacking and
+/// removing a rootfs, whose files belong to subordinate ids).
+enum MappedChild {
+    /// Clones; in the child, waits for the maps and runs `body`, which must not
+    /// return. In the parent, returns the child's pid once its maps are
+    /// written. The forwarded signals are left blocked in both.
+    static func start(namespaces: UInt, uidMap: IDMap, gidMap: IDMap, body: () -> Never) throws -> pid_t {
+        var sync: [Int32] = [-1, -1]
+        try check("pipe", "launch synchronisation") { sr_pipe_cloexec(&sync) }
+        SignalRelay.block()
+        let pid = sr_clone_fork(namespaces)
+        if pid < 0 {
+            let err = errno
+            close(sync[0]); close(sync[1])
+            SignalRelay.unblock()
+            throw SystemError("clone", "new " + names(namespaces) + " namespaces", errno: err,
+                              hint: err == EPERM || err == ENOSPC || err == EINVAL || err == EUSERS
+                                  ? UserNamespaceHint.text() : nil)
+        }
+        if pid == 0 {
+            close(sync[1])
+            _ = sr_set_parent_death_signal(SIGKILL)
+            // One byte: the maps are written. EOF: the parent is gone or gave
+            // up (PDEATHSIG may have been set too late to notice).
+            var byte: UInt8 = 0
+            var n: Int
+            repeat { n = read(sync[0], &byte, 1) } while n < 0 && errno == EINTR
+            if n != 1 { _exit(SandboxExit.launchFailed) }
+            close(sync[0])
+            body()
+        }
+        close(sync[0])
+        do {
+            try IDMapHelper.writeMaps(pid: pid, uidMap: uidMap, gidMap: gidMap)
+        } catch {
+            kill(pid, SIGKILL)
+            close(sync[1])
+            _ = waitStatus(pid)
+            SignalRelay.unblock()
+            throw error
+        }
+        var go: UInt8 = 1
+        _ = write(sync[1], &go, 1)
+        close(sync[1])
+        return pid
+    }
+
+    /// Passes the forwarded signals on to `pid` and waits for it; returns
+    /// the raw wait status.
+    static func relaySignalsAndWait(_ pid: pid_t) -> Int32 {
+        sr_relay_set_target(pid)
+        SignalRelay.install()
+        SignalRelay.unblock()
+        return waitStatus(pid)
+    }
+
+    static func waitStatus(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return Int32(SandboxExit.launchFailed) << 8 }
+        }
+        return status
+    }
+
+    static func names(_ flags: UInt) -> String {
+        let all: [(UInt, String)] = [(sr_CLONE_NEWUSER, "user"), (sr_CLONE_NEWNS, "mount"), (sr_CLONE_NEWPID, "pid"),
+                                     (sr_CLONE_NEWIPC, "ipc"), (sr_CLONE_NEWUTS, "uts"), (sr_CLONE_NEWNET, "network")]
+        let named = all.filter { flags & $0.0 != 0 }.map(\.1)
+        return named.count > 1 ? named.dropLast().joined(separator: ", ") + " and " + named.last! : named.joined()
+    }
+}

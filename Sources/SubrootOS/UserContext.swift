@@ -1,0 +1,34 @@
+import Glibc
+import SubrootCore
+import SubrootProfile
+
+/// The invoking user's directories, profile search path and rootfs store.
+public struct UserContext: Sendable {
+    public var environment: [String: String]
+    public var homeDirectory: String
+    public var directories: XDGDirectories
+    public var store: RootfsStore
+    public var searchPath: [String]
+
+    public static func current() -> UserContext {
+        let environment = ProcessEnvironment.current()
+        var home = environment["HOME"] ?? ""
+        if home.isEmpty, let pw = getpwuid(getuid()) { home = String(cString: pw.pointee.pw_dir) }
+        let directories = XDGDirectories(environment: environment, homeDirectory: home)
+        return UserContext(environment: environment, homeDirectory: home, directories: directories,
+                           store: RootfsStore(dataHome: directories.dataHome),
+                           searchPath: ProfileSearchPath.standard(directories, prefix: InstallLayout.prefix()))
+    }
+
+    public var loader: ProfileLoader {
+        ProfileLoader(fileSystem: DiskProfileFileSystem(), searchPath: searchPath, homeDirectory: homeDirectory)
+    }
+
+    /// Creates `path` and its missing parents, the last one with `mode`.
+    public static func makeDirectories(_ path: String, mode: mode_t) throws {
+        for dir in PathName.parents(of: path) where mkdir(dir, 0o755) != 0 && errno != EEXIST {
+            throw SystemError("mkdir", dir, errno: errno)
+        }
+        if mkdir(path, mode) != 0 && errno != EEXIST { throw SystemError("mkdir", path, errno: errno) }
+    }
+}

@@ -1,0 +1,61 @@
+import SubrootCore
+
+/// Turns a profile into a sandbox request: the command line, the rootfs,
+/// home, current directory, binds, environment and network it asks for.
+public enum ProfileSandbox {
+    public struct Context: Sendable {
+        /// Host path of the profile's rootfs tree.
+        public var rootfs: String
+        public var currentDirectory: String
+        /// The user's home on the host.
+        public var homeDirectory: String
+        public var directories: XDGDirectories
+
+        public init(rootfs: String, currentDirectory: String, homeDirectory: String, directories: XDGDirectories) {
+            self.rootfs = rootfs
+            self.currentDirectory = currentDirectory
+            self.homeDirectory = homeDirectory
+            self.directories = directories
+        }
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The home directory inside: root's.
+    public static let insideHome = "/root"
+
+    public static func request(_ profile: Profile, userArguments: [String], context: Context) throws -> SandboxRequest {
+        let command = profile.commandLine(userArguments: userArguments)
+        guard !command.isEmpty else {
+            throw Failure(description: "profile \(profile.name) (\(profile.origin)) names no command; give one after --, as in `subroot run \(profile.name) -- bash`")
+        }
+        var request = SandboxRequest(rootfs: context.rootfs, command: command)
+        request.rootMode = profile.rootfsMode
+        request.hostname = profile.hostname
+        request.isolateNetwork = profile.network != .host
+
+        var home = insideHome
+        switch profile.home {
+        case .tmpfs:
+            request.tmpfs.append(insideHome)
+        case .persistent:
+            request.binds.append(BindSpec(source: profile.persistentHome(in: context.directories), target: insideHome, readOnly: false))
+        case .host:
+            home = context.homeDirectory
+            request.binds.append(BindSpec(source: home, target: home, readOnly: false))
+        }
+        if profile.bindCurrentDirectory && context.currentDirectory != "/" {
+            request.binds.append(BindSpec(source: context.currentDirectory, target: context.currentDirectory, readOnly: false))
+        }
+        request.binds += profile.binds
+
+        switch profile.workingDirectory {
+        case .path(let path): request.workingDirectory = path
+        case .currentDirectory: request.workingDirectory = context.currentDirectory
+        }
+        request.setEnvironment = [("HOME", home)] + profile.environment.keys.sorted().map { ($0, profile.environment[$0]!) }
+        return request
+    }
+}

@@ -70,7 +70,7 @@ public struct RootfsStore: Sendable {
         guard fd >= 0 else { throw SystemError("open", root(name), errno: errno) }
         defer { close(fd) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            throw LaunchError("rootfs \(name) is in use by a running sandbox; stop it first (`subroot ps` lists them)")
+            throw LaunchError("rootfs \(name) is in use by a running sandbox; stop it first")
         }
         // Out of the way first, so that a failure half way leaves no entry
         // that looks complete.

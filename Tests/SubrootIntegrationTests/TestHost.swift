@@ -38,8 +38,15 @@ final class TestHost: @unchecked Sendable {
         stage = try Shell.run(["mktemp", "-d", "/tmp/subroot-it.XXXXXX"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         try Shell.run(["chmod", "0755", stage])
         try Shell.run(["chown", "\(user.uid):\(user.gid)", stage])
-        binary = stage + "/subroot"
+        // An installed layout: PREFIX/bin/subroot and the shipped profiles in
+        // PREFIX/share/subroot/profiles, where subroot looks for them.
+        binary = stage + "/bin/subroot"
+        try Shell.run(["install", "-d", "-m", "0755", stage + "/bin", stage + "/share/subroot"])
         try Shell.run(["install", "-m", "0755", built, binary])
+        try Shell.run(["cp", "-r", packageRoot.path + "/profiles", stage + "/share/subroot/profiles"])
+        try Shell.run(["chmod", "-R", "a+rX", stage + "/share"])
+        // The test user's own profiles and store start empty in every run.
+        try Shell.run(["rm", "-rf", "--one-file-system", user.home + "/.config/subroot", user.home + "/.local/share/subroot"])
         rootfs = stage + "/rootfs"
         try Shell.run(user.wrap(["/bin/sh", packageRoot.path + "/Tests/SubrootIntegrationTests/Fixtures/make-busybox-rootfs", rootfs]))
     }
@@ -68,6 +75,31 @@ final class TestHost: @unchecked Sendable {
     func sandbox(_ script: String, options: [String] = [], timeout: Double = 60) throws -> Shell.Result {
         try subroot(["run", "--rootfs", rootfs] + options + ["--", "/bin/sh", "-c", script], timeout: timeout)
     }
+
+    /// Writes a profile into the test user's profile directory.
+    func writeUserProfile(_ name: String, _ text: String) throws {
+        let dir = user.home + "/.config/subroot/profiles"
+        try Shell.run(user.wrap(["mkdir", "-p", dir]))
+        try Shell.run(user.wrap(["/bin/sh", "-c", "cat > \"$1\"", "sh", dir + "/" + name + ".toml"]), stdin: text)
+    }
+
+    /// The test user's rootfs store.
+    var store: String { user.home + "/.local/share/subroot/rootfs" }
+
+    /// A Debian minbase rootfs made by `subroot rootfs create` once per run,
+    /// shared by the tests that need a real distribution.
+    func minbase() throws -> Shell.Result {
+        minbaseLock.lock()
+        defer { minbaseLock.unlock() }
+        if minbaseResult == nil {
+            minbaseResult = Result { try subroot(["rootfs", "create", "it-minbase", "--variant", "minbase"], timeout: 900) }
+        }
+        let result = try minbaseResult!.get()
+        if result.status != 0 { throw SetupError(description: "rootfs create it-minbase failed: \(result)") }
+        return result
+    }
+    private let minbaseLock = NSLock()
+    private var minbaseResult: Result<Shell.Result, Error>?
 
     /// A fresh directory owned by the test user.
     func scratchDirectory(_ name: String) throws -> String {

@@ -1,7 +1,10 @@
 /// Builds a namespace's id map: the user's own id becomes 0, and the
 /// subordinate ranges follow, packed contiguously from 1.
 ///
-/// Ranges are taken in ascending order of their host start. Exact duplicates
+/// Blocks are taken in ascending order of their host start, then single-id
+/// lines (`alice:29:1`, delegations of host groups such as audio), so that
+/// such a line never shifts the block: inside id N stays the first
+/// subordinate id + N - 1, whatever else the file holds. Exact duplicates
 /// vanish; a range that overlaps an earlier one keeps only its part past the
 /// earlier one's end (each piece stays inside one delegated line, which is
 /// what newuidmap checks); the user's own id is cut out of any range holding
@@ -26,33 +29,48 @@ public struct IDMapBuilder: Sendable {
         var notes: [String] = []
         var mappings = [IDMapping(inside: 0, outside: ownID, count: 1, origin: "own \(kind.rawValue)")]
         var next: UInt64 = 1
-        var coveredEnd: UInt64 = 0
         let limit = UInt64(UInt32.max)  // 4294967295 itself is never a valid id
-        let sorted = entries.enumerated().sorted {
-            ($0.element.start, $0.offset) < ($1.element.start, $1.offset)
-        }.map(\.element)
+        func key(_ e: (offset: Int, element: SubordinateIDEntry)) -> (Int, UInt32, Int) {
+            (e.element.count == 1 ? 1 : 0, e.element.start, e.offset)
+        }
+        let sorted = entries.enumerated().sorted { key($0) < key($1) }.map(\.element)
 
+        var covered: [(UInt64, UInt64)] = []  // host ranges used so far, [start, end)
         for entry in sorted {
-            var start = UInt64(entry.start)
+            let start = UInt64(entry.start)
             let end = entry.end
-            if start < coveredEnd {
-                if end <= coveredEnd {
-                    notes.append("\(entry.origin): range \(entry.start)-\(end - 1) is covered by an earlier range; ignored")
-                    continue
+            // What no earlier entry covers: each piece stays inside this one
+            // delegated line, which is what newuidmap checks.
+            var free = [(start, end)]
+            for (coveredStart, coveredEnd) in covered {
+                free = free.flatMap { piece -> [(UInt64, UInt64)] in
+                    if piece.1 <= coveredStart || piece.0 >= coveredEnd { return [piece] }
+                    var rest: [(UInt64, UInt64)] = []
+                    if piece.0 < coveredStart { rest.append((piece.0, coveredStart)) }
+                    if piece.1 > coveredEnd { rest.append((coveredEnd, piece.1)) }
+                    return rest
                 }
-                notes.append("\(entry.origin): range overlaps an earlier one; using \(coveredEnd)-\(end - 1)")
-                start = coveredEnd
             }
-            coveredEnd = max(coveredEnd, end)
+            covered.append((start, end))
+            if free.isEmpty {
+                notes.append("\(entry.origin): range \(entry.start)-\(end - 1) is covered by an earlier range; ignored")
+                continue
+            }
+            if free.count != 1 || free[0] != (start, end) {
+                let used = free.map { "\($0.0)-\($0.1 - 1)" }.joined(separator: ", ")
+                notes.append("\(entry.origin): range overlaps an earlier one; using \(used)")
+            }
             // Cut the own id out: it is mapped to 0 already.
             var pieces: [(UInt64, UInt64)] = []
             let own = UInt64(ownID)
-            if own >= start && own < end {
-                notes.append("\(entry.origin): range holds the user's own \(kind.rawValue) \(ownID); it is left out")
-                if own > start { pieces.append((start, own)) }
-                if own + 1 < end { pieces.append((own + 1, end)) }
-            } else {
-                pieces.append((start, end))
+            for (freeStart, freeEnd) in free {
+                if own >= freeStart && own < freeEnd {
+                    notes.append("\(entry.origin): range holds the user's own \(kind.rawValue) \(ownID); it is left out")
+                    if own > freeStart { pieces.append((freeStart, own)) }
+                    if own + 1 < freeEnd { pieces.append((own + 1, freeEnd)) }
+                } else {
+                    pieces.append((freeStart, freeEnd))
+                }
             }
             for (pieceStart, pieceEnd) in pieces {
                 if mappings.count >= IDMap.kernelLineLimit {

@@ -14,6 +14,8 @@ public struct SandboxPlan: Equatable, Sendable {
     public var workingDirectory: String
     /// A network namespace of its own with only loopback.
     public var isolateNetwork = false
+    /// Supplementary groups of the command, as inside gids.
+    public var supplementaryGroups: [UInt32] = []
 
     public init(rootfs: String, rootMode: RootMode, uidMap: IDMap, gidMap: IDMap, hostname: String,
                 mounts: [MountStep], command: [String], environment: [(String, String)],
@@ -34,6 +36,7 @@ public struct SandboxPlan: Equatable, Sendable {
             && a.hostname == b.hostname && a.mounts == b.mounts && a.command == b.command
             && a.environment.map { $0.0 + "=" + $0.1 } == b.environment.map { $0.0 + "=" + $0.1 }
             && a.workingDirectory == b.workingDirectory && a.isolateNetwork == b.isolateNetwork
+            && a.supplementaryGroups == b.supplementaryGroups
     }
 
     public func value(ofEnvironment name: String) -> String? {

@@ -52,6 +52,9 @@ public enum SandboxPlanner {
         where facts.rootfsNode(file) == .file && facts.hostNode(file) == .file {
             mounts.append(.bind(source: file, target: file, kind: .file, readOnly: true))
         }
+        for device in request.devices {
+            mounts.append(.bind(source: device, target: device, kind: .directory, readOnly: false))
+        }
         for path in request.tmpfs {
             mounts.append(.tmpfs(target: PathName.normalized(path), mode: 0o700))
         }
@@ -68,13 +71,22 @@ public enum SandboxPlanner {
             try checkMountPointsExist(mounts, facts: facts)
         }
 
+        var gidMap = facts.gidMap
+        for group in request.extraGroups {
+            do {
+                gidMap = try gidMap.placing(outside: group.hostGID, at: group.insideGID, origin: "group \(group.name)")
+            } catch let error as IDMap.PlacementError {
+                throw Failure(description: "group \(group.name): \(error.description)")
+            }
+        }
         var plan = SandboxPlan(
             rootfs: request.rootfs, rootMode: request.rootMode,
-            uidMap: facts.uidMap, gidMap: facts.gidMap, hostname: request.hostname,
+            uidMap: facts.uidMap, gidMap: gidMap, hostname: request.hostname,
             mounts: mounts, command: request.command,
             environment: environment(request, host: facts.environment),
             workingDirectory: PathName.normalized(request.workingDirectory))
         plan.isolateNetwork = request.isolateNetwork
+        plan.supplementaryGroups = request.extraGroups.map(\.insideGID)
         return plan
     }
 

@@ -9,7 +9,10 @@ import SubrootCore
 enum SandboxInit {
     static func run(_ plan: SandboxPlan, command: PreparedCommand) -> Never {
         do {
-            try check("setgroups", "no supplementary groups") { setgroups(0, nil) }
+            let groups = plan.supplementaryGroups.map { gid_t($0) }
+            try check("setgroups", groups.isEmpty ? "no supplementary groups" : groups.map(String.init).joined(separator: ",")) {
+                setgroups(groups.count, groups)
+            }
             if plan.isolateNetwork { try check("ioctl", "SIOCSIFFLAGS lo up") { sr_loopback_up() } }
             try RootFilesystem.enter(plan)
         } catch {

@@ -34,7 +34,7 @@ extension Subroot {
             func run() throws {
                 do {
                     print(ProfileRenderer.render(try UserContext.current().loader.load(profile)), terminator: "")
-                } catch let error as ProfileError {
+                } catch {
                     StandardError.write(error.description + "\n")
                     throw ExitCode(1)
                 }
@@ -54,7 +54,7 @@ extension Subroot {
                     do {
                         let loaded = try loader.load(profile)
                         print("\(loaded.origin): ok")
-                    } catch let error as ProfileError {
+                    } catch {
                         StandardError.write(error.description + "\n")
                         failed = true
                     }
@@ -87,7 +87,7 @@ extension Subroot {
                         base.name = name
                         text = "# Made by `subroot profile new \(name) --from \(from)`; every key is in profiles/README.md.\n"
                         text += ProfileRenderer.render(base)
-                    } catch let error as ProfileError {
+                    } catch {
                         StandardError.write(error.description + "\n")
                         throw ExitCode(1)
                     }

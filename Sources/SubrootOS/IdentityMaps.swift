@@ -9,6 +9,8 @@ public struct IdentityMaps: Sendable {
     public var gidMap: IDMap
     public var uidSource: String
     public var gidSource: String
+    /// The user's subordinate gid lines, for checking group delegations.
+    public var gidEntries: [SubordinateIDEntry]
     public var warnings: [String]
 
     public static func load(for user: HostUser = .current(),
@@ -30,7 +32,7 @@ public struct IdentityMaps: Sendable {
         let gidResult = IDMapBuilder(kind: .gid, ownID: user.gid).build(from: gids.entries)
         let warnings = (uids.warnings + gids.warnings).map(\.description) + uidResult.notes + gidResult.notes
         return IdentityMaps(user: user, uidMap: uidResult.map, gidMap: gidResult.map,
-                            uidSource: uids.source, gidSource: gids.source, warnings: warnings)
+                            uidSource: uids.source, gidSource: gids.source, gidEntries: gids.entries, warnings: warnings)
     }
 
     /// Every entry of both files, of every user: what a new range must avoid.

@@ -6,14 +6,20 @@ import SubrootProfile
 /// The shared path from a request to a finished sandbox, with subroot's error
 /// reporting: every failure prints `subroot: ...` and gives 125.
 enum Launch {
-    static func run(_ options: RunOptions) -> Int32 {
-        reporting { try options.request(currentDirectory: CurrentDirectory.path()) }
+    /// A request, and the profile it came from (nil for `run --rootfs`).
+    struct Spec {
+        var request: SandboxRequest
+        var profile: Profile?
     }
 
-    /// Runs what `makeRequest` describes; errors of either print and give 125.
-    static func reporting(_ makeRequest: () throws -> SandboxRequest) -> Int32 {
+    static func run(_ options: RunOptions) -> Int32 {
+        reporting { Spec(request: try options.request(currentDirectory: CurrentDirectory.path()), profile: nil) }
+    }
+
+    /// Runs what `makeSpec` describes; errors of either print and give 125.
+    static func reporting(_ makeSpec: () throws -> Spec) -> Int32 {
         do {
-            return try run(try makeRequest())
+            return try run(try makeSpec())
         } catch let error as ProfileError {
             StandardError.write(error.description + "\n")
         } catch {
@@ -22,7 +28,8 @@ enum Launch {
         return SandboxExit.launchFailed
     }
 
-    static func run(_ request: SandboxRequest) throws -> Int32 {
+    static func run(_ spec: Spec) throws -> Int32 {
+        var request = spec.request
         try RootfsCheck.directory(request.rootfs)
         guard let lock = RootfsStore.holdShared(rootfs: request.rootfs) else {
             throw LaunchError("rootfs \(request.rootfs) is being removed")
@@ -30,10 +37,23 @@ enum Launch {
         defer { _ = lock }
         let maps = try IdentityMaps.load()
         for warning in maps.warnings { StandardError.warn(warning) }
+        if let profile = spec.profile {
+            if !profile.groups.isEmpty {
+                let resolution = try HostGroups.resolve(profile.groups, maps: maps, rootfs: request.rootfs)
+                for warning in resolution.warnings { StandardError.warn(warning) }
+                request.extraGroups = resolution.groups
+            }
+            for device in profile.devices {
+                let path = "/dev/" + device.rawValue
+                if RootfsCheck.hostNode(path) == .directory { request.devices.append(path) }
+                else { StandardError.warn("device \(path) is not on this host; the sandbox goes without it") }
+            }
+        }
+        let rootfs = request.rootfs
         var facts = HostFacts(
             uidMap: maps.uidMap, gidMap: maps.gidMap,
             environment: ProcessEnvironment.current(),
-            rootfsNode: { RootfsCheck.node(inRootfs: request.rootfs, path: $0) },
+            rootfsNode: { RootfsCheck.node(inRootfs: rootfs, path: $0) },
             hostNode: { RootfsCheck.hostNode($0) })
         facts.terminal = ControllingTerminal.path()
         let plan = try SandboxPlanner.plan(request, facts: facts)
@@ -42,7 +62,7 @@ enum Launch {
 
     /// A profile's request: its rootfs created from its recipe first when
     /// missing, its persistent home made.
-    static func request(profile argument: String, userArguments: [String], shell: Bool) throws -> SandboxRequest {
+    static func spec(profile argument: String, userArguments: [String], shell: Bool) throws -> Spec {
         let user = UserContext.current()
         let profile = try user.loader.load(argument)
         if profile.network == .isolated {
@@ -70,7 +90,7 @@ enum Launch {
             }
             request.workingDirectory = ProfileSandbox.insideHome
         }
-        return request
+        return Spec(request: request, profile: profile)
     }
 }
 

@@ -1,14 +1,63 @@
+import SubrootCore
 import SubrootOS
 import SubrootProfile
 
-/// Shell completion of names, read at completion time: no namespace work,
-/// nothing written, a broken profile file skipped.
+/// Shell completion of names, called back by the completion scripts
+/// (`subroot ---completion run -- positional@0 INDEX CURSOR WORDS...`) at
+/// every TAB, so a profile dropped into ~/.config/subroot/profiles a minute
+/// ago completes. No namespace work, nothing written, nothing started.
+///
+/// Any argument that takes a profile gets these with
+/// `completion: .custom(ProfileCompletion.names)`.
 enum ProfileCompletion {
-    static func names(_ words: [String]) -> [String] {
-        UserContext.current().loader.list().entries.map(\.name)
+    /// Profile names on the search path `run` uses (user, system, shipped):
+    /// the stems of `NAME.toml` files that are valid names. The files are
+    /// not parsed, so a broken one still completes (and `run` then says what
+    /// is wrong with it) and never hides the others, and 200 profiles cost
+    /// three readdirs. A word with a '/' completes as a path to a profile
+    /// file instead.
+    static func names(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
+        if prefix.contains("/") { return tomlPaths(prefix) }
+        let user = UserContext.current()
+        return profileNames(in: user.searchPath, fileSystem: DiskProfileFileSystem(), prefix: prefix)
     }
 
-    static func rootfsNames(_ words: [String]) -> [String] {
-        UserContext.current().store.names()
+    /// Rootfs names in the user's store.
+    static func rootfsNames(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
+        UserContext.current().store.names().filter { $0.hasPrefix(prefix) }
+    }
+
+    /// The profile names in `searchPath` that start with `prefix`, sorted,
+    /// each once.
+    static func profileNames(in searchPath: [String], fileSystem: some ProfileFileSystem, prefix: String) -> [String] {
+        var names = Set<String>()
+        for directory in searchPath {
+            for entry in fileSystem.directoryEntries(atPath: directory)
+            where entry.hasSuffix(".toml") && entry.hasPrefix(prefix) {
+                let name = String(entry.dropLast(5))
+                if StoreName.isValid(name) { names.insert(name) }
+            }
+        }
+        return names.sorted()
+    }
+
+    /// Directories (with a trailing '/') and `.toml` files whose path starts
+    /// with `prefix`; a leading `~/` stands for $HOME.
+    static func tomlPaths(_ prefix: String) -> [String] {
+        let slash = prefix.lastIndex(of: "/")!
+        let shown = String(prefix[...slash])
+        let start = String(prefix[prefix.index(after: slash)...])
+        var directory = shown
+        if directory.hasPrefix("~/") { directory = UserContext.current().homeDirectory + directory.dropFirst() }
+        var result: [String] = []
+        for entry in DiskProfileFileSystem().directoryEntries(atPath: directory)
+        where entry.hasPrefix(start) && (!entry.hasPrefix(".") || start.hasPrefix(".")) {
+            if RootfsCheck.hostNode(directory + entry) == .directory {
+                result.append(shown + entry + "/")
+            } else if entry.hasSuffix(".toml") {
+                result.append(shown + entry)
+            }
+        }
+        return result
     }
 }

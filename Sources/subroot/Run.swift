@@ -74,7 +74,8 @@ extension Subroot {
             guard let profile else { throw ExitCode(Launch.run(options)) }
             let options = self.options
             throw ExitCode(Launch.reporting {
-                var request = try Launch.request(profile: profile, userArguments: command, shell: false)
+                var spec = try Launch.spec(profile: profile, userArguments: command, shell: false)
+                var request = spec.request
                 if options.rw { request.rootMode = .writable }
                 if options.ro { request.rootMode = .readOnly }
                 let extra = try options.request(currentDirectory: CurrentDirectory.path(), rootfs: request.rootfs)
@@ -82,7 +83,8 @@ extension Subroot {
                 request.setEnvironment += extra.setEnvironment
                 if let hostname = options.hostname { request.hostname = hostname }
                 if let dir = options.workingDirectory { request.workingDirectory = dir }
-                return request
+                spec.request = request
+                return spec
             })
         }
     }

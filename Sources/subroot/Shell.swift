@@ -20,7 +20,7 @@ extension Subroot {
 
         func run() throws {
             throw ExitCode(Launch.reporting {
-                try Launch.request(profile: profile, userArguments: command, shell: true)
+                try Launch.spec(profile: profile, userArguments: command, shell: true)
             })
         }
     }

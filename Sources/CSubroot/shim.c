@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -71,6 +72,31 @@ int sr_pivot_root(const char *new_root, const char *put_old) {
 int sr_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
 
 int sr_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }
+
+int sr_limit_exec_capabilities(unsigned long long keep, int *failed_cap) {
+    int last = CAP_LAST_CAP;
+    FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+    if (f != NULL) {
+        if (fscanf(f, "%d", &last) != 1) last = CAP_LAST_CAP;
+        fclose(f);
+    }
+    *failed_cap = -1;
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) return -1;
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2];
+    if (syscall(SYS_capget, &header, data) != 0) return -1;
+    data[0].inheritable &= (unsigned int)(keep & 0xffffffffu);
+    data[1].inheritable &= (unsigned int)(keep >> 32);
+    if (syscall(SYS_capset, &header, data) != 0) return -1;
+    for (int cap = 0; cap <= last && cap < 64; cap++) {
+        if (keep & (1ULL << cap)) continue;
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) {
+            *failed_cap = cap;
+            return -1;
+        }
+    }
+    return 0;
+}
 
 const char *sr_errno_name(int err) { return strerrorname_np(err); }
 

@@ -16,6 +16,9 @@ public struct SandboxPlan: Equatable, Sendable {
     public var isolateNetwork = false
     /// Supplementary groups of the command, as inside gids.
     public var supplementaryGroups: [UInt32] = []
+    /// Capability numbers the command keeps; nil keeps the namespace's full
+    /// set (`shell`, `run --rootfs`: chown, dpkg and apt need it).
+    public var capabilities: Set<Int>? = nil
 
     public init(rootfs: String, rootMode: RootMode, uidMap: IDMap, gidMap: IDMap, hostname: String,
                 mounts: [MountStep], command: [String], environment: [(String, String)],
@@ -36,7 +39,7 @@ public struct SandboxPlan: Equatable, Sendable {
             && a.hostname == b.hostname && a.mounts == b.mounts && a.command == b.command
             && a.environment.map { $0.0 + "=" + $0.1 } == b.environment.map { $0.0 + "=" + $0.1 }
             && a.workingDirectory == b.workingDirectory && a.isolateNetwork == b.isolateNetwork
-            && a.supplementaryGroups == b.supplementaryGroups
+            && a.supplementaryGroups == b.supplementaryGroups && a.capabilities == b.capabilities
     }
 
     public func value(ofEnvironment name: String) -> String? {

@@ -87,6 +87,7 @@ public enum SandboxPlanner {
             workingDirectory: PathName.normalized(request.workingDirectory))
         plan.isolateNetwork = request.isolateNetwork
         plan.supplementaryGroups = request.extraGroups.map(\.insideGID)
+        plan.capabilities = request.capabilities
         return plan
     }
 

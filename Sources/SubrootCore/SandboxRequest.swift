@@ -17,6 +17,8 @@ public struct SandboxRequest: Sendable {
     public var extraGroups: [ExtraGroup] = []
     /// Host device directories (/dev/snd, /dev/dri) bound at the same path.
     public var devices: [String] = []
+    /// Capability numbers the command keeps; nil: all of the namespace's.
+    public var capabilities: Set<Int>? = nil
 
     public init(rootfs: String, command: [String]) {
         self.rootfs = rootfs

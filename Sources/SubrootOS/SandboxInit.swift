@@ -15,6 +15,17 @@ enum SandboxInit {
             }
             if plan.isolateNetwork { try check("ioctl", "SIOCSIFFLAGS lo up") { sr_loopback_up() } }
             try RootFilesystem.enter(plan)
+            // Inherited by the command: no exec may gain privileges (a
+            // setuid binary in the rootfs gains nothing)...
+            try check("prctl", "PR_SET_NO_NEW_PRIVS") { sr_set_no_new_privs() }
+            // ...and it starts with only the capabilities its profile lists.
+            if let keep = plan.capabilities {
+                let mask = keep.reduce(UInt64(0)) { $0 | (1 << UInt64($1)) }
+                var failed: Int32 = -1
+                try check("prctl", failed >= 0 ? "PR_CAPBSET_DROP \(failed)" : "limit capabilities") {
+                    sr_limit_exec_capabilities(mask, &failed)
+                }
+            }
         } catch {
             StandardError.report("\(error)")
             _exit(SandboxExit.launchFailed)

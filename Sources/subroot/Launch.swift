@@ -82,6 +82,7 @@ enum Launch {
                                              homeDirectory: user.homeDirectory, directories: user.directories)
         var request = try ProfileSandbox.request(profile, userArguments: userArguments, context: context)
         if shell {
+            request.capabilities = nil
             request.rootMode = .writable
             request.isolateNetwork = false
             if userArguments.isEmpty {

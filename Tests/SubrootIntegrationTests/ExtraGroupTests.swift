@@ -8,7 +8,7 @@ struct ExtraGroupTests {
     func importBusybox(_ host: TestHost) throws {
         if FileManager.default.fileExists(atPath: host.store + "/it-groups/root") { return }
         let archive = try host.scratchDirectory("grp") + "/bb.tar"
-        try Shell.run(host.user.wrap(["tar", "-cf", archive, "-C", host.rootfs, "."]))
+        try Shell.run(host.user.wrap(["tar", "--owner=0", "--group=0", "--numeric-owner", "-cf", archive, "-C", host.rootfs, "."]))
         try #require(try host.subroot(["rootfs", "import", "it-groups", archive]).status == 0)
     }
 

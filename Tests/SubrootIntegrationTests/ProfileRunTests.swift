@@ -9,7 +9,7 @@ struct ProfileRunTests {
     func busyboxEntry(_ host: TestHost, name: String) throws {
         if FileManager.default.fileExists(atPath: host.store + "/" + name + "/root") { return }
         let archive = try host.scratchDirectory("bb") + "/bb.tar"
-        try Shell.run(host.user.wrap(["tar", "-cf", archive, "-C", host.rootfs, "."]))
+        try Shell.run(host.user.wrap(["tar", "--owner=0", "--group=0", "--numeric-owner", "-cf", archive, "-C", host.rootfs, "."]))
         let r = try host.subroot(["rootfs", "import", name, archive])
         try #require(r.status == 0, "\(r)")
     }

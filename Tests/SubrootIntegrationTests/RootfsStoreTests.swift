@@ -116,7 +116,7 @@ struct RootfsStoreTests {
     @Test func removeRefusesWhileASandboxRunsOnTheRootfs() throws {
         let host = try TestHost.require()
         let archive = try host.scratchDirectory("archive") + "/r.tar"
-        try Shell.run(host.user.wrap(["tar", "-cf", archive, "-C", host.rootfs, "."]))
+        try Shell.run(host.user.wrap(["tar", "--owner=0", "--group=0", "--numeric-owner", "-cf", archive, "-C", host.rootfs, "."]))
         #expect(try host.subroot(["rootfs", "import", "it-busy", archive]).status == 0)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")

@@ -39,6 +39,13 @@ int sr_set_parent_death_signal(int sig);
 /// prctl(PR_SET_NO_NEW_PRIVS, 1).
 int sr_set_no_new_privs(void);
 
+/// Limits the capabilities of programs this process executes to `keep` (a
+/// bit mask of capability numbers): every other capability is dropped from
+/// the bounding and inheritable sets, and the ambient set is cleared. A
+/// program run as uid 0 then starts with exactly `keep` in its effective
+/// and permitted sets. 0, or -1 with errno (`failed_cap` says which).
+int sr_limit_exec_capabilities(unsigned long long keep, int *failed_cap);
+
 /// The symbolic name of an errno value ("EACCES"), or NULL when unknown.
 const char *sr_errno_name(int err);
 

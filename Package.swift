@@ -22,6 +22,15 @@ let package = Package(
         // Profiles: a strict TOML reader with positions, validation, includes,
         // the search path and rendering. Pure; files come through a protocol.
         .target(name: "SubrootProfile", dependencies: ["SubrootCore"]),
+        // Desktop access, prepared by the launcher before it clones; neither
+        // starts a thread. X11: DISPLAY, the server check, a per-sandbox
+        // Xauthority (libX11, and libXau linked by the module map).
+        .systemLibrary(name: "CX11", pkgConfig: "x11", providers: [.apt(["libx11-dev", "libxau-dev"])]),
+        .target(name: "SubrootX11", dependencies: ["CX11", "SubrootOS"]),
+        // PulseAudio: the user's server, a socket of the sandbox's own
+        // (libpulse on a pa_mainloop, iterated synchronously).
+        .systemLibrary(name: "CPulse", pkgConfig: "libpulse", providers: [.apt(["libpulse-dev"])]),
+        .target(name: "SubrootPulse", dependencies: ["CPulse", "SubrootOS"]),
         .executableTarget(
             name: "subroot",
             dependencies: [
@@ -39,6 +48,10 @@ let package = Package(
         .testTarget(name: "SubrootProfileTests", dependencies: ["SubrootProfile", "SubrootCore"],
                     exclude: ["Corpus"]),
         .testTarget(name: "SubrootCLITests", dependencies: ["subroot", "SubrootCore"]),
+        // Starts real servers (Xvfb, pulseaudio) for the two desktop test targets.
+        .target(name: "DesktopTestSupport", path: "Tests/DesktopTestSupport"),
+        .testTarget(name: "SubrootX11Tests", dependencies: ["SubrootX11", "DesktopTestSupport"]),
+        .testTarget(name: "SubrootPulseTests", dependencies: ["SubrootPulse", "DesktopTestSupport"]),
         .testTarget(name: "SubrootIntegrationTests", dependencies: ["subroot"], exclude: ["Fixtures"]),
     ]
 )

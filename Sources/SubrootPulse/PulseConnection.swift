@@ -24,19 +24,22 @@ final class PulseConnection {
     private init(server: PulseServerAddress, timeout: Double) throws {
         self.server = server
         self.timeout = timeout
-        guard let mainloop = pa_mainloop_new() else { throw LaunchError("pa_mainloop_new failed") }
-        guard let context = pa_context_new(pa_mainloop_get_api(mainloop), "subroot") else {
-            pa_mainloop_free(mainloop)
+        if srpa_load() != 0 {
+            throw LaunchError("cannot load the PulseAudio client library: \(String(cString: srpa_load_error()))\nhint: sudo apt-get install libpulse0")
+        }
+        guard let mainloop = srpa_mainloop_new() else { throw LaunchError("pa_mainloop_new failed") }
+        guard let context = srpa_context_new(srpa_mainloop_get_api(mainloop), "subroot") else {
+            srpa_mainloop_free(mainloop)
             throw LaunchError("pa_context_new failed")
         }
         self.mainloop = mainloop
         self.context = context
         do {
-            guard pa_context_connect(context, server.description, PA_CONTEXT_NOAUTOSPAWN, nil) >= 0 else {
+            guard srpa_context_connect(context, server.description, PA_CONTEXT_NOAUTOSPAWN, nil) >= 0 else {
                 throw unreachable(errorText)
             }
             try iterate(failing: { unreachable("no answer within \(Self.seconds(timeout))") }) {
-                let state = pa_context_get_state(context)
+                let state = srpa_context_get_state(context)
                 if state == PA_CONTEXT_FAILED || state == PA_CONTEXT_TERMINATED { throw unreachable(errorText) }
                 return state == PA_CONTEXT_READY
             }
@@ -47,9 +50,9 @@ final class PulseConnection {
     }
 
     private func close() {
-        pa_context_disconnect(context)
-        pa_context_unref(context)
-        pa_mainloop_free(mainloop)
+        srpa_context_disconnect(context)
+        srpa_context_unref(context)
+        srpa_mainloop_free(mainloop)
     }
 
     // MARK: - Operations
@@ -67,7 +70,7 @@ final class PulseConnection {
     /// pa_context_load_module; the new module's index.
     func loadModule(_ name: String, argument: String) throws -> UInt32 {
         let result = Box<UInt32>(Self.invalidIndex)
-        let operation = pa_context_load_module(context, name, argument, { _, index, userdata in
+        let operation = srpa_context_load_module(context, name, argument, { _, index, userdata in
             Box<UInt32>.from(userdata).value = index
         }, result.pointer)
         try wait(for: operation, "load-module \(name)")
@@ -80,7 +83,7 @@ final class PulseConnection {
     /// pa_context_unload_module.
     func unloadModule(_ index: UInt32) throws {
         let result = Box<Int32>(0)
-        let operation = pa_context_unload_module(context, index, { _, success, userdata in
+        let operation = srpa_context_unload_module(context, index, { _, success, userdata in
             Box<Int32>.from(userdata).value = success
         }, result.pointer)
         try wait(for: operation, "unload-module \(index)")
@@ -92,7 +95,7 @@ final class PulseConnection {
     /// pa_context_get_module_info_list.
     func modules() throws -> [Module] {
         let result = Box<[Module]>([])
-        let operation = pa_context_get_module_info_list(context, { _, info, eol, userdata in
+        let operation = srpa_context_get_module_info_list(context, { _, info, eol, userdata in
             guard eol == 0, let info = info?.pointee else { return }
             Box<[Module]>.from(userdata).value.append(Module(
                 index: info.index,
@@ -109,18 +112,18 @@ final class PulseConnection {
     /// drops it; callbacks can no longer fire once this returns.
     private func wait(for operation: OpaquePointer?, _ what: String) throws {
         guard let operation else { throw LaunchError("PulseAudio server \(server): \(what): \(errorText)") }
-        defer { pa_operation_unref(operation) }
+        defer { srpa_operation_unref(operation) }
         do {
             try iterate(failing: {
                 LaunchError("PulseAudio server \(server): \(what): no answer within \(Self.seconds(timeout))")
             }) {
-                if pa_context_get_state(context) != PA_CONTEXT_READY {
+                if srpa_context_get_state(context) != PA_CONTEXT_READY {
                     throw LaunchError("PulseAudio server \(server): \(what): \(errorText)")
                 }
-                return pa_operation_get_state(operation) != PA_OPERATION_RUNNING
+                return srpa_operation_get_state(operation) != PA_OPERATION_RUNNING
             }
         } catch {
-            pa_operation_cancel(operation)
+            srpa_operation_cancel(operation)
             throw error
         }
     }
@@ -133,9 +136,9 @@ final class PulseConnection {
             let remaining = deadline - Self.now()
             guard remaining > 0 else { throw timedOut() }
             let microseconds = Int32(min(remaining * 1_000_000, Double(Int32.max)))
-            guard pa_mainloop_prepare(mainloop, microseconds) >= 0,
-                  pa_mainloop_poll(mainloop) >= 0,
-                  pa_mainloop_dispatch(mainloop) >= 0 else {
+            guard srpa_mainloop_prepare(mainloop, microseconds) >= 0,
+                  srpa_mainloop_poll(mainloop) >= 0,
+                  srpa_mainloop_dispatch(mainloop) >= 0 else {
                 throw LaunchError("PulseAudio main loop failed talking to \(server)")
             }
         }
@@ -143,7 +146,7 @@ final class PulseConnection {
 
     /// The context's last error (pa_strerror).
     private var errorText: String {
-        guard let text = pa_strerror(pa_context_errno(context)) else { return "unknown error" }
+        guard let text = srpa_strerror(srpa_context_errno(context)) else { return "unknown error" }
         return String(cString: text)
     }
 

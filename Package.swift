@@ -33,10 +33,12 @@ let package = Package(
         // demand (dlopen), since linking it costs every launch ~2.8 ms.
         .target(name: "CPulse", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "SubrootPulse", dependencies: ["CPulse", "SubrootOS"]),
+        // A sandbox's share of the desktop: X11 socket and cookie, PulseAudio socket.
+        .target(name: "SubrootDesktop", dependencies: ["SubrootOS", "SubrootProfile", "SubrootX11", "SubrootPulse"]),
         .executableTarget(
             name: "subroot",
             dependencies: [
-                "SubrootCore", "SubrootOS",
+                "SubrootCore", "SubrootOS", "SubrootDesktop",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // A release launcher is linked as a fixed-address executable: a

@@ -33,3 +33,11 @@ public enum TextFile {
         if !FileWriting.writeAll(fd, bytes, count: bytes.count) { throw SystemError("write", path, errno: errno) }
     }
 }
+
+/// Small files subroot writes for a sandbox.
+public enum FileText {
+    /// Creates or replaces `path` (never through a symlink) with `text`.
+    public static func replace(_ path: String, _ text: String, mode: mode_t = 0o644) throws {
+        try FileWriting.write(text, to: path, mode: mode)
+    }
+}

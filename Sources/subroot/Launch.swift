@@ -1,5 +1,6 @@
 import Glibc
 import SubrootCore
+import SubrootDesktop
 import SubrootOS
 import SubrootProfile
 
@@ -49,6 +50,11 @@ enum Launch {
                 else { StandardError.warn("device \(path) is not on this host; the sandbox goes without it") }
             }
         }
+        var desktop: DesktopSession? = nil
+        if let profile = spec.profile {
+            desktop = try DesktopSession.prepare(profile, request: &request, environment: ProcessEnvironment.current())
+        }
+        defer { desktop?.end() }
         let rootfs = request.rootfs
         var facts = HostFacts(
             uidMap: maps.uidMap, gidMap: maps.gidMap,

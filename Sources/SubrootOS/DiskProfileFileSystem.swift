@@ -29,6 +29,14 @@ public struct DiskProfileFileSystem: ProfileFileSystem {
 /// Where an installed subroot finds its shipped files: PREFIX is the
 /// directory above the one holding the binary (PREFIX/bin/subroot).
 public enum InstallLayout {
+    /// The running binary's absolute path.
+    public static func executable() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return "subroot" }
+        return String(nulTerminated: Array(buffer[0..<n]) + [0])
+    }
+
     public static func prefix() -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)

@@ -57,5 +57,8 @@ let package = Package(
         .testTarget(name: "SubrootX11Tests", dependencies: ["SubrootX11", "DesktopTestSupport"]),
         .testTarget(name: "SubrootPulseTests", dependencies: ["SubrootPulse", "DesktopTestSupport"]),
         .testTarget(name: "SubrootIntegrationTests", dependencies: ["subroot"], exclude: ["Fixtures"]),
+        // Runs bash, zsh and fish against the built binary in a temporary
+        // install layout, and `make install`; no root, no namespaces.
+        .testTarget(name: "SubrootCompletionTests", dependencies: ["subroot"]),
     ]
 )

@@ -71,7 +71,11 @@ extension Subroot {
             static let configuration = CommandConfiguration(
                 abstract: "Unpack a tar, tar.gz, tar.xz or tar.zst (e.g. from `podman export`) into the store.")
 
-            @Argument(help: ArgumentHelp("Name in the store.", valueName: "name"))
+            // A new name: nothing to complete. Said explicitly, because the
+            // fish script of swift-argument-parser 1.8.2 numbers only the
+            // positionals that have a completion, and would complete the
+            // archive in this position.
+            @Argument(help: ArgumentHelp("Name in the store.", valueName: "name"), completion: .list([]))
             var name: String
 
             @Argument(help: ArgumentHelp("The archive.", valueName: "file"), completion: .file())

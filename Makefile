@@ -1,0 +1,79 @@
+# subroot: build, install, uninstall.
+#
+#   make                                       release build
+#   make install   [PREFIX=...] [DESTDIR=...]  binary, completions, profiles, man page
+#   make uninstall [PREFIX=...] [DESTDIR=...]
+#   make generated                             rewrite completions/ and man/ from the code
+#
+# PREFIX is ~/.local for a user and /usr/local for root. `make && sudo make
+# install` builds as you and installs as root: install builds only when there
+# is no binary yet. BIN=FILE installs a binary built elsewhere.
+#
+# The binary finds the shipped profiles relative to itself
+# (PREFIX/bin/subroot -> PREFIX/share/subroot/profiles), so the bin and share
+# directories follow PREFIX; the completion and man directories can be moved.
+
+SWIFT ?= swift
+SCRATCH ?= .build
+BIN ?= $(SCRATCH)/release/subroot
+
+ifeq ($(shell id -u),0)
+PREFIX ?= /usr/local
+else
+PREFIX ?= $(HOME)/.local
+endif
+# Where each shell looks for PREFIX: bash-completion's completionsdir (and
+# the directory it searches beside a command on PATH), zsh's site-functions,
+# fish's vendor_completions.d.
+BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
+ZSH_COMPLETION_DIR ?= $(PREFIX)/share/zsh/site-functions
+FISH_COMPLETION_DIR ?= $(PREFIX)/share/fish/vendor_completions.d
+MANDIR ?= $(PREFIX)/share/man
+BINDIR = $(PREFIX)/bin
+PROFILE_DIR = $(PREFIX)/share/subroot/profiles
+
+PROFILES = $(wildcard profiles/*.toml) profiles/README.md
+INSTALL ?= install
+
+.PHONY: all build install uninstall generated
+
+all: build
+
+build:
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(SCRATCH) --product subroot
+
+$(BIN):
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(SCRATCH) --product subroot
+
+install: $(BIN)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PROFILE_DIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASH_COMPLETION_DIR) $(DESTDIR)$(ZSH_COMPLETION_DIR) $(DESTDIR)$(FISH_COMPLETION_DIR)
+	$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/subroot
+	$(INSTALL) -m 0644 $(PROFILES) $(DESTDIR)$(PROFILE_DIR)/
+	$(INSTALL) -m 0644 completions/subroot.bash $(DESTDIR)$(BASH_COMPLETION_DIR)/subroot
+	$(INSTALL) -m 0644 completions/_subroot $(DESTDIR)$(ZSH_COMPLETION_DIR)/_subroot
+	$(INSTALL) -m 0644 completions/subroot.fish $(DESTDIR)$(FISH_COMPLETION_DIR)/subroot.fish
+	$(INSTALL) -m 0644 man/subroot.1 $(DESTDIR)$(MANDIR)/man1/subroot.1
+	@case "$(PREFIX)" in /usr|/usr/local) ;; *) \
+		echo "zsh: add  fpath+=($(ZSH_COMPLETION_DIR))  before compinit in ~/.zshrc";; esac
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/subroot \
+		$(addprefix $(DESTDIR)$(PROFILE_DIR)/,$(notdir $(PROFILES))) \
+		$(DESTDIR)$(BASH_COMPLETION_DIR)/subroot \
+		$(DESTDIR)$(ZSH_COMPLETION_DIR)/_subroot \
+		$(DESTDIR)$(FISH_COMPLETION_DIR)/subroot.fish \
+		$(DESTDIR)$(MANDIR)/man1/subroot.1
+	rmdir $(DESTDIR)$(PROFILE_DIR) $(DESTDIR)$(PREFIX)/share/subroot 2>/dev/null || true
+
+# The shipped completion scripts and man page, from the code as it is now
+# (SubrootCompletionTests fails when they are out of date).
+generated: build
+	$(BIN) completions bash > completions/subroot.bash.new
+	$(BIN) completions zsh > completions/_subroot.new
+	$(BIN) completions fish > completions/subroot.fish.new
+	scripts/make-man $(BIN) > man/subroot.1.new
+	mv completions/subroot.bash.new completions/subroot.bash
+	mv completions/_subroot.new completions/_subroot
+	mv completions/subroot.fish.new completions/subroot.fish
+	mv man/subroot.1.new man/subroot.1

@@ -32,7 +32,7 @@ final class TestHost: @unchecked Sendable {
         guard getuid() == 0 else {
             throw SetupError(description: "the integration tests run as root and create their own unprivileged user; run `sudo scripts/test`")
         }
-        user = try TestUser.create(named: "subroot-test", packageRoot: packageRoot)
+        var user = try TestUser.create(named: "subroot-test", packageRoot: packageRoot)
 
         let built = try Self.locateBinary()
         stage = try Shell.run(["mktemp", "-d", "/tmp/subroot-it.XXXXXX"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -45,8 +45,11 @@ final class TestHost: @unchecked Sendable {
         try Shell.run(["install", "-m", "0755", built, binary])
         try Shell.run(["cp", "-r", packageRoot.path + "/profiles", stage + "/share/subroot/profiles"])
         try Shell.run(["chmod", "-R", "a+rX", stage + "/share"])
-        // The test user's own profiles and store start empty in every run.
-        try Shell.run(["rm", "-rf", "--one-file-system", user.home + "/.config/subroot", user.home + "/.local/share/subroot"])
+        // A home of this run's own: profiles, store and caches start empty,
+        // and runs at the same time (a developer's and CI's) do not meet.
+        user.home = stage + "/home"
+        try Shell.run(["install", "-d", "-m", "0700", "-o", String(user.uid), "-g", String(user.gid), user.home])
+        self.user = user
         rootfs = stage + "/rootfs"
         try Shell.run(user.wrap(["/bin/sh", packageRoot.path + "/Tests/SubrootIntegrationTests/Fixtures/make-busybox-rootfs", rootfs]))
     }

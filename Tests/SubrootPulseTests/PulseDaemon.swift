@@ -36,12 +36,17 @@ final class PulseDaemon: @unchecked Sendable {
              "-L", "module-native-protocol-unix", "-L", "module-null-sink sink_name=nullsink"] + extraArguments,
             environment: env, logPath: scratch.child("pulseaudio.log"))
         let socket = runtimeDirectory + "/pulse/native"
-        guard server.wait(timeout: 15, until: { isSocket(socket) }), server.isRunning else {
+        // Ready when a client gets an answer: the socket file appears before
+        // the daemon listens on it (a connect in between is refused).
+        let ready = server.wait(timeout: 15) {
+            isSocket(socket) && (try? self.pactl(["info"], check: false))?.status == 0
+        }
+        guard ready, server.isRunning else {
             let state = server.state(waited: 15)
             server.stop()
             let log = server.log
             scratch.remove()
-            throw StartFailure(description: "pulseaudio \(state) without creating \(socket); log:\n\(log)")
+            throw StartFailure(description: "pulseaudio \(state) without answering on \(socket); log:\n\(log)")
         }
     }
 

@@ -15,14 +15,15 @@ public enum X11AuthorityFile {
     /// Every entry of the file, in order (XauReadAuth until it returns
     /// NULL); an empty list when the file does not exist.
     public static func read(path: String) throws -> [X11AuthorityEntry] {
+        try X11Library.load()
         guard let file = fopen(path, "re") else {
             if errno == ENOENT { return [] }
             throw SystemError("open", "Xauthority \(path)", errno: errno)
         }
         defer { fclose(file) }
         var entries: [X11AuthorityEntry] = []
-        while let auth = XauReadAuth(file) {
-            defer { XauDisposeAuth(auth) }
+        while let auth = srx_XauReadAuth(file) {
+            defer { srx_XauDisposeAuth(auth) }
             let a = auth.pointee
             entries.append(X11AuthorityEntry(
                 family: a.family,
@@ -37,6 +38,7 @@ public enum X11AuthorityFile {
     /// Writes `entries` (XauWriteAuth) to a file created or truncated with
     /// mode 0600; a symlink at `path` is refused.
     public static func write(_ entries: [X11AuthorityEntry], to path: String) throws {
+        try X11Library.load()
         let fd = try descriptor(creating: path)
         guard let file = fdopen(fd, "w") else {
             let err = errno
@@ -98,7 +100,7 @@ public enum X11AuthorityFile {
                          name_length: UInt16(entry.name.utf8.count), name: name,
                          data_length: UInt16(entry.data.count), data: data)
         errno = 0
-        return XauWriteAuth(file, &auth) == 1
+        return srx_XauWriteAuth(file, &auth) == 1
     }
 
     /// A malloc'd copy (never NULL, even when empty) for libXau.

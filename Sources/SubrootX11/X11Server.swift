@@ -15,14 +15,15 @@ public enum X11Server {
     /// namespace cannot reach it. Starts no thread; not reentrant
     /// (XSetAuthorization and fd 2 are process-wide).
     public static func probe(_ display: X11Display, cookie: X11AuthorityEntry?, hostNetwork: Bool) throws {
+        try X11Library.load()
         if case .tcp(let host) = display.transport, !hostNetwork {
             throw LaunchError("display \(display) is reached over TCP (port \(6000 + display.number) on \(host)); "
                 + "a sandbox reaches it only with network = \"host\" in its profile")
         }
         let opened = withAuthorization(cookie) {
             StandardErrorCapture.run { () -> Bool in
-                guard let connection = XOpenDisplay(display.description) else { return false }
-                XCloseDisplay(connection)
+                guard let connection = srx_XOpenDisplay(display.description) else { return false }
+                srx_XCloseDisplay(connection)
                 return true
             }
         }
@@ -81,8 +82,8 @@ public enum X11Server {
         }
         var name = Array(cookie.name.utf8CString)
         var data = cookie.data.map { CChar(bitPattern: $0) }
-        defer { XSetAuthorization(nil, 0, nil, 0) }
-        XSetAuthorization(&name, Int32(name.count - 1), &data, Int32(data.count))
+        defer { srx_XSetAuthorization(nil, 0, nil, 0) }
+        srx_XSetAuthorization(&name, Int32(name.count - 1), &data, Int32(data.count))
         return body()
     }
 }

@@ -34,17 +34,7 @@ public struct RootfsStore: Sendable {
 
     /// Names of complete rootfs entries, sorted.
     public func names() -> [String] {
-        guard let dir = opendir(directory) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name.hasPrefix(".") { continue }
-            if exists(name) { names.append(name) }
-        }
-        return names.sorted()
+        FileReading.entries(atPath: directory).filter { !$0.hasPrefix(".") && exists($0) }
     }
 
     public func info(_ name: String) -> RootfsInfo {
@@ -88,18 +78,11 @@ public struct RootfsStore: Sendable {
     /// Leftovers of interrupted creates and removes (`.NAME.partial-PID`,
     /// `.remove-NAME-PID`) whose process is gone.
     public func staleLeftovers() -> [String] {
-        guard let dir = opendir(directory) else { return [] }
-        defer { closedir(dir) }
-        var found: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
+        FileReading.entries(atPath: directory).filter { name in
             guard name.hasPrefix(".remove-") || name.contains(".partial-"),
-                  let pid = name.split(separator: "-").last.flatMap({ Int32($0) }) else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { found.append(directory + "/" + name) }
-        }
-        return found
+                  let pid = name.split(separator: "-").last.flatMap({ Int32($0) }) else { return false }
+            return kill(pid, 0) != 0 && errno == ESRCH
+        }.map { directory + "/" + $0 }
     }
 }
 

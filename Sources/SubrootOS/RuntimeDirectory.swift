@@ -22,28 +22,15 @@ public enum RuntimeDirectory {
 
     /// Directories `base/PID` whose process is gone.
     public static func staleEntries(in base: String) -> [String] {
-        guard let dir = opendir(base) else { return [] }
-        defer { closedir(dir) }
-        var stale: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if let pid = Int32(name), kill(pid, 0) != 0 && errno == ESRCH { stale.append(base + "/" + name) }
-        }
-        return stale
+        FileReading.entries(atPath: base).filter { name in
+            guard let pid = Int32(name) else { return false }
+            return kill(pid, 0) != 0 && errno == ESRCH
+        }.map { base + "/" + $0 }
     }
 
     /// Removes a small directory of plain files (no recursion below one level).
     public static func removeFlat(_ path: String) {
-        guard let dir = opendir(path) else { return }
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { unlink(path + "/" + name) }
-        }
-        closedir(dir)
+        for name in FileReading.entries(atPath: path) { unlink(path + "/" + name) }
         rmdir(path)
     }
 }

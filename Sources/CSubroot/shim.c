@@ -153,7 +153,7 @@ int sr_mask_signals(int how, const int *signals, size_t count) {
     return sigprocmask(how, &set, NULL);
 }
 
-int sr_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[]) {
+int sr_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_session) {
     posix_spawnattr_t attr;
     int rc = posix_spawnattr_init(&attr);
     if (rc != 0) return rc;
@@ -162,7 +162,9 @@ int sr_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[
     sigemptyset(&none);
     posix_spawnattr_setsigdefault(&attr, &all);
     posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+    if (new_session) flags |= POSIX_SPAWN_SETSID; /* glibc >= 2.26 */
+    posix_spawnattr_setflags(&attr, flags);
     rc = posix_spawn(pid, path, NULL, &attr, argv, envp);
     posix_spawnattr_destroy(&attr);
     return rc;

@@ -19,6 +19,8 @@ public struct SandboxPlan: Equatable, Sendable {
     /// Capability numbers the command keeps; nil keeps the namespace's full
     /// set (`shell`, `run --rootfs`: chown, dpkg and apt need it).
     public var capabilities: Set<Int>? = nil
+    /// The system calls the command and everything it starts are refused.
+    public var syscallFilter = SyscallFilter()
 
     public init(rootfs: String, rootMode: RootMode, uidMap: IDMap, gidMap: IDMap, hostname: String,
                 mounts: [MountStep], command: [String], environment: [(String, String)],
@@ -40,6 +42,7 @@ public struct SandboxPlan: Equatable, Sendable {
             && a.environment.map { $0.0 + "=" + $0.1 } == b.environment.map { $0.0 + "=" + $0.1 }
             && a.workingDirectory == b.workingDirectory && a.isolateNetwork == b.isolateNetwork
             && a.supplementaryGroups == b.supplementaryGroups && a.capabilities == b.capabilities
+            && a.syscallFilter == b.syscallFilter
     }
 
     public func value(ofEnvironment name: String) -> String? {

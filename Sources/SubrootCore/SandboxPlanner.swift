@@ -88,6 +88,7 @@ public enum SandboxPlanner {
         plan.isolateNetwork = request.isolateNetwork
         plan.supplementaryGroups = request.extraGroups.map(\.insideGID)
         plan.capabilities = request.capabilities
+        plan.syscallFilter = SyscallFilter(allowing: request.seccompAllow)
         return plan
     }
 

@@ -19,6 +19,8 @@ public struct SandboxRequest: Sendable {
     public var devices: [String] = []
     /// Capability numbers the command keeps; nil: all of the namespace's.
     public var capabilities: Set<Int>? = nil
+    /// Names of `SyscallFilter` rules lifted for the command.
+    public var seccompAllow: Set<String> = []
 
     public init(rootfs: String, command: [String]) {
         self.rootfs = rootfs

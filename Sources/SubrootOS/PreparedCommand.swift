@@ -10,6 +10,12 @@ final class PreparedCommand {
     let envp: CStringArray
     let candidates: [String]
     let workingDirectory: String
+    /// The command gets a session of its own (setsid), so it has no
+    /// controlling terminal to type into, unless stdin is a terminal: an
+    /// interactive command keeps it for job control, and the syscall filter
+    /// refuses TIOCSTI instead. PID 1 then passes on the signals the
+    /// terminal sends (Ctrl-C), which no longer reach the command directly.
+    let ownSession: Bool
 
     init(_ plan: SandboxPlan) {
         let name = plan.command[0]
@@ -25,6 +31,7 @@ final class PreparedCommand {
             }
         }
         workingDirectory = plan.workingDirectory
+        ownSession = isatty(STDIN_FILENO) != 1
     }
 
     /// Starts the command from PID 1 with posix_spawn (no copy of this
@@ -43,7 +50,7 @@ final class PreparedCommand {
             guard stat(candidate, &st) == 0, st.st_mode & S_IFMT != S_IFDIR else { continue }
             guard access(candidate, X_OK) == 0 else { denied = denied ?? candidate; continue }
             var pid: pid_t = 0
-            let rc = sr_spawn(&pid, candidate, argv.pointers, envp.pointers)
+            let rc = sr_spawn(&pid, candidate, argv.pointers, envp.pointers, ownSession ? 1 : 0)
             if rc == 0 { return pid }
             StandardError.report("\(SystemError("execve", candidate, errno: rc))")
             _exit(rc == ENOENT ? SandboxExit.notFound : SandboxExit.cannotExecute)

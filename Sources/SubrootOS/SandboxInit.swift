@@ -26,6 +26,7 @@ enum SandboxInit {
                     sr_limit_exec_capabilities(mask, &failed)
                 }
             }
+            try SyscallFilterLoader.load(plan.syscallFilter)
         } catch {
             StandardError.report("\(error)")
             _exit(SandboxExit.launchFailed)
@@ -35,7 +36,7 @@ enum SandboxInit {
         // Signals were blocked since before clone: any that arrived meanwhile
         // are pending and reach the app as soon as the relay is in place.
         sr_relay_set_target(app)
-        SignalRelay.install()
+        SignalRelay.install(skipKernel: !command.ownSession)
         SignalRelay.unblock()
 
         while true {
@@ -55,6 +56,8 @@ enum SignalRelay {
     static func unblock() { _ = sr_mask_signals(SIG_UNBLOCK, forwarded, forwarded.count) }
 
     /// A signal the kernel sent to the whole foreground process group (Ctrl-C,
-    /// a window resize) reached the command already, and is not sent twice.
-    static func install() { _ = sr_relay_install(forwarded, forwarded.count, 1) }
+    /// a window resize) reached the command already, and is not sent twice,
+    /// unless `skipKernel` is off: a command in a session of its own is in
+    /// no process group of the terminal.
+    static func install(skipKernel: Bool = true) { _ = sr_relay_install(forwarded, forwarded.count, skipKernel ? 1 : 0) }
 }

@@ -30,6 +30,8 @@ import SubrootCore
 /// - `groups` (array of group names or `{ name, optional }` tables).
 /// - `devices` (array of "snd", "dri").
 /// - `capabilities` (array of names such as "CAP_SETFCAP").
+/// - `seccomp_allow` (array of `SyscallFilter` rule names such as
+///   "keyctl"): system calls the sandbox's filter lets through again.
 /// - `hostname` (string): 1 to 64 letters, digits, '-' and '.'; default
 ///   "subroot".
 public struct Profile: Equatable, Sendable {
@@ -76,6 +78,8 @@ public struct Profile: Equatable, Sendable {
     public var devices: [HostDevice] = []
     /// `capabilities`: kept in the command's ambient set.
     public var capabilities: [Capability] = []
+    /// `seccomp_allow`: names of `SyscallFilter` rules lifted for the app.
+    public var seccompAllow: [String] = []
     /// `hostname`.
     public var hostname = Profile.defaultHostname
 
@@ -110,6 +114,6 @@ public struct Profile: Equatable, Sendable {
     public static let keys = [
         "description", "include", "rootfs", "recipe", "command", "args", "env", "workdir", "bind_cwd",
         "home", "binds", "network", "rootfs_mode", "x11", "pulseaudio", "groups", "devices",
-        "capabilities", "hostname",
+        "capabilities", "seccomp_allow", "hostname",
     ]
 }

@@ -61,6 +61,7 @@ struct ProfileDecoder {
             case "groups": layer.groups = groups(node)
             case "devices": layer.devices = devices(node)
             case "capabilities": layer.capabilities = capabilities(node)
+            case "seccomp_allow": layer.seccompAllow = seccompAllow(node)
             case "hostname": layer.hostname = hostname(node)
             default:
                 if Self.recipeKeys.contains(entry.key) {
@@ -254,6 +255,25 @@ struct ProfileDecoder {
                 ok = false
                 report(item.position, "unknown capability \(TOMLText.quoted(item.text))"
                        + NearestName.hint(for: item.text, among: Capability.names, ignoringCase: true))
+            }
+        }
+        return ok ? out : nil
+    }
+
+    /// Names of the syscall filter's rules, exactly as `SyscallFilter` spells
+    /// them (system calls in lower case, ioctl requests in upper case).
+    mutating func seccompAllow(_ node: TOMLNode) -> [String]? {
+        guard let items = strings(node, "\"seccomp_allow\"") else { return nil }
+        let known = SyscallFilter.names
+        var out: [String] = []
+        var ok = true
+        for item in items {
+            if known.contains(item.text) {
+                if !out.contains(item.text) { out.append(item.text) }
+            } else {
+                ok = false
+                report(item.position, "\(TOMLText.quoted(item.text)) is not refused by subroot's syscall filter, so it cannot be allowed"
+                       + NearestName.hint(for: item.text, among: known, ignoringCase: true))
             }
         }
         return ok ? out : nil

@@ -35,6 +35,7 @@ struct ProfileLayer: Equatable, Sendable {
     var groups: [GroupRequest]?
     var devices: [HostDevice]?
     var capabilities: [Capability]?
+    var seccompAllow: [String]?
     var hostname: String?
 
     static func == (a: ProfileLayer, b: ProfileLayer) -> Bool {
@@ -44,6 +45,6 @@ struct ProfileLayer: Equatable, Sendable {
             && a.workingDirectory == b.workingDirectory && a.bindCurrentDirectory == b.bindCurrentDirectory
             && a.home == b.home && a.binds == b.binds && a.network == b.network && a.rootfsMode == b.rootfsMode
             && a.x11 == b.x11 && a.pulseaudio == b.pulseaudio && a.groups == b.groups && a.devices == b.devices
-            && a.capabilities == b.capabilities && a.hostname == b.hostname
+            && a.capabilities == b.capabilities && a.seccompAllow == b.seccompAllow && a.hostname == b.hostname
     }
 }

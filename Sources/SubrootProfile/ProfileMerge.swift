@@ -9,8 +9,8 @@ import SubrootCore
 /// - `binds`: appended; a bind to a target an earlier file already binds
 ///   replaces that one.
 /// - `groups`: appended; a group named again replaces the earlier entry.
-/// - `devices`, `capabilities`, `recipe.packages`: appended, without
-///   duplicates.
+/// - `devices`, `capabilities`, `seccomp_allow`, `recipe.packages`:
+///   appended, without duplicates.
 ///
 /// So a piece can only add to lists; a profile that needs less should not
 /// include it.
@@ -46,6 +46,7 @@ enum ProfileMerge {
         }
         if let v = layer.devices { profile.devices = union(profile.devices, v) }
         if let v = layer.capabilities { profile.capabilities = union(profile.capabilities, v) }
+        if let v = layer.seccompAllow { profile.seccompAllow = union(profile.seccompAllow, v) }
         if let v = layer.hostname { profile.hostname = v }
     }
 

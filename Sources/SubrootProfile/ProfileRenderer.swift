@@ -39,6 +39,7 @@ public enum ProfileRenderer {
         lines.append("groups = [" + groups.joined(separator: ", ") + "]")
         lines.append("devices = \(TOMLText.array(profile.devices.map(\.rawValue)))")
         lines.append("capabilities = \(TOMLText.array(profile.capabilities.map(\.name)))")
+        lines.append("seccomp_allow = \(TOMLText.array(profile.seccompAllow))")
         lines.append("hostname = \(TOMLText.quoted(profile.hostname))")
 
         lines.append("")

@@ -36,6 +36,7 @@ public enum ProfileSandbox {
         request.hostname = profile.hostname
         request.isolateNetwork = profile.network != .host
         request.capabilities = Set(profile.capabilities.map(\.number))
+        request.seccompAllow = Set(profile.seccompAllow)
 
         var home = insideHome
         switch profile.home {

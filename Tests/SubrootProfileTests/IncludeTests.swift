@@ -66,6 +66,7 @@ struct IncludeTests {
                 groups = ["audio", "video"]
                 devices = ["snd"]
                 capabilities = ["CAP_SETFCAP"]
+                seccomp_allow = ["keyctl"]
                 binds = [{ source = "/a", target = "/x" }, { source = "/b" }]
                 [recipe]
                 suite = "trixie"
@@ -76,6 +77,7 @@ struct IncludeTests {
                 groups = [{ name = "audio", optional = true }]
                 devices = ["dri", "snd"]
                 capabilities = ["CAP_SETFCAP", "CAP_NET_RAW"]
+                seccomp_allow = ["perf_event_open", "keyctl"]
                 binds = [{ source = "/c", target = "/x", mode = "rw" }]
                 [recipe]
                 packages = ["bb", "cc"]
@@ -86,6 +88,7 @@ struct IncludeTests {
         #expect(profile.groups == [GroupRequest(name: "video"), GroupRequest(name: "audio", optional: true)])
         #expect(profile.devices == [.snd, .dri])
         #expect(profile.capabilities.map(\.name) == ["CAP_SETFCAP", "CAP_NET_RAW"])
+        #expect(profile.seccompAllow == ["keyctl", "perf_event_open"])
         #expect(profile.binds == [
             BindSpec(source: "/b", target: "/b", readOnly: true),
             BindSpec(source: "/c", target: "/x", readOnly: false),

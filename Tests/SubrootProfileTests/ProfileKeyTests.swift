@@ -24,6 +24,7 @@ struct ProfileKeyTests {
         groups = ["video", { name = "audio", optional = true }, { name = "render" }]
         devices = ["snd", "dri"]
         capabilities = ["CAP_SETFCAP", "CAP_NET_RAW"]
+        seccomp_allow = ["keyctl", "TIOCSTI", "keyctl"]
         hostname = "box.local"
 
         [env]
@@ -58,6 +59,7 @@ struct ProfileKeyTests {
         p.groups = [GroupRequest(name: "video"), GroupRequest(name: "audio", optional: true), GroupRequest(name: "render")]
         p.devices = [.snd, .dri]
         p.capabilities = [Capability(name: "CAP_SETFCAP")!, Capability(name: "CAP_NET_RAW")!]
+        p.seccompAllow = ["keyctl", "TIOCSTI"]
         p.hostname = "box.local"
         p.environment = ["LANG": "C.UTF-8", "MOZ_ENABLE_WAYLAND": "0"]
         p.recipe = Recipe(suite: "trixie", variant: .minbase, packages: ["x11-apps", "libc6:i386", "g++"],
@@ -85,6 +87,7 @@ struct ProfileKeyTests {
         #expect(profile.rootfsMode == .overlay)
         #expect(!profile.x11 && !profile.pulseaudio)
         #expect(profile.groups.isEmpty && profile.devices.isEmpty && profile.capabilities.isEmpty && profile.binds.isEmpty)
+        #expect(profile.seccompAllow.isEmpty)
         #expect(profile.hostname == "subroot")
     }
 
@@ -208,6 +211,10 @@ struct ProfileKeyTests {
         ("groups = [\"a:b\"]", #"t.toml:1:11: group name "a:b" may only hold ASCII letters, digits, '.', '_' and '-'"#),
         ("devices = \"snd\"", #"t.toml:1:11: "devices" must be an array of strings, not a string"#),
         ("capabilities = [1]", #"t.toml:1:17: each element of "capabilities" must be a string, not an integer"#),
+        ("seccomp_allow = \"keyctl\"", #"t.toml:1:17: "seccomp_allow" must be an array of strings, not a string"#),
+        ("seccomp_allow = [\"keyctll\"]", #"t.toml:1:18: "keyctll" is not refused by subroot's syscall filter, so it cannot be allowed (did you mean "keyctl"?)"#),
+        ("seccomp_allow = [\"tiocsti\"]", #"t.toml:1:18: "tiocsti" is not refused by subroot's syscall filter, so it cannot be allowed (did you mean "TIOCSTI"?)"#),
+        ("seccomp_allow = [\"ptrace\"]", #"t.toml:1:18: "ptrace" is not refused by subroot's syscall filter, so it cannot be allowed"#),
         ("hostname = \"my_box\"", #"t.toml:1:12: hostname "my_box" must be 1 to 64 ASCII letters, digits, '-' and '.'"#),
         ("suite = \"trixie\"", #"t.toml:1:1: unknown key "suite" (it belongs in [recipe])"#),
         ("foo = 1", #"t.toml:1:1: unknown key "foo""#),

@@ -39,6 +39,7 @@ struct RendererTests {
             groups = ["video", { name = "audio", optional = true }]
             devices = []
             capabilities = []
+            seccomp_allow = []
             hostname = "subroot"
 
             [env]

@@ -67,8 +67,10 @@ int sr_interrupted(void);
 int sr_mask_signals(int how, const int *signals, size_t count);
 
 /// posix_spawn(3) of `path` with every signal at its default disposition and
-/// an empty signal mask (the caller's may be blocked). Returns 0 or an errno.
-int sr_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[]);
+/// an empty signal mask (the caller's may be blocked), in a session of its
+/// own (setsid: no controlling terminal) when `new_session` is set.
+/// Returns 0 or an errno.
+int sr_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_session);
 
 /// Decoded wait(2) status.
 int sr_wifexited(int status);

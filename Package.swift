@@ -18,9 +18,7 @@ let package = Package(
         // No syscalls that change state; unit-tested without privileges.
         .target(name: "SubrootCore"),
         // Executes a plan: namespaces, newuidmap/newgidmap, mounts, PID 1.
-        .target(name: "SubrootOS", dependencies: ["SubrootCore", "SubrootProfile", "CSubroot", "CSeccomp"]),
-        // libseccomp, for the syscall filter PID 1 loads before the app.
-        .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+        .target(name: "SubrootOS", dependencies: ["SubrootCore", "SubrootProfile", "CSubroot"]),
         // Profiles: a strict TOML reader with positions, validation, includes,
         // the search path and rendering. Pure; files come through a protocol.
         .target(name: "SubrootProfile", dependencies: ["SubrootCore"]),
@@ -39,10 +37,13 @@ let package = Package(
         .target(name: "SubrootPulse", dependencies: ["CPulse", "SubrootOS"]),
         // A sandbox's share of the desktop: X11 socket and cookie, PulseAudio socket.
         .target(name: "SubrootDesktop", dependencies: ["SubrootOS", "SubrootProfile", "SubrootX11", "SubrootPulse"]),
+        // `subroot doctor` and `subroot subid`: the setup's checks (reads, and
+        // two throwaway namespace probes).
+        .target(name: "SubrootDoctor", dependencies: ["SubrootCore", "SubrootOS", "SubrootX11", "SubrootPulse", "CSubroot"]),
         .executableTarget(
             name: "subroot",
             dependencies: [
-                "SubrootCore", "SubrootOS", "SubrootDesktop",
+                "SubrootCore", "SubrootOS", "SubrootDesktop", "SubrootDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // A release launcher is linked as a fixed-address executable: a

@@ -173,13 +173,13 @@ _subroot() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|shell|profile|rootfs|desktop|idmap|completions|help)
+    run|shell|profile|rootfs|desktop|idmap|doctor|subid|completions|help)
         # Offer subcommand argument completions
         "_subroot_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run shell profile rootfs desktop idmap completions help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run shell profile rootfs desktop idmap doctor subid completions help' -- "${cur}"))
         ;;
     esac
 }
@@ -476,6 +476,108 @@ _subroot_idmap() {
     repeating_options=()
     non_repeating_options=()
     __subroot_offer_flags_options 0
+}
+
+_subroot_doctor() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--subuid --subgid)
+    __subroot_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--subuid')
+        __subroot_add_completions -f
+        return
+        ;;
+    '--subgid')
+        __subroot_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_subroot_subid() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __subroot_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    audit|suggest)
+        # Offer subcommand argument completions
+        "_subroot_subid_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'audit suggest' -- "${cur}"))
+        ;;
+    esac
+}
+
+_subroot_subid_audit() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--subuid --subgid --passwd --group)
+    __subroot_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--subuid')
+        __subroot_add_completions -f
+        return
+        ;;
+    '--subgid')
+        __subroot_add_completions -f
+        return
+        ;;
+    '--passwd')
+        __subroot_add_completions -f
+        return
+        ;;
+    '--group')
+        __subroot_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_subroot_subid_suggest() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--count --subuid --subgid --passwd --group)
+    __subroot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--count')
+        return
+        ;;
+    '--subuid')
+        __subroot_add_completions -f
+        return
+        ;;
+    '--subgid')
+        __subroot_add_completions -f
+        return
+        ;;
+    '--passwd')
+        __subroot_add_completions -f
+        return
+        ;;
+    '--group')
+        __subroot_add_completions -f
+        return
+        ;;
+    esac
 }
 
 _subroot_completions() {

@@ -62,6 +62,16 @@ function __subroot_parse_tokens -S
             end
         case 'idmap'
             __subroot_parse_subcommand 0 'version' 'h/help'
+        case 'doctor'
+            __subroot_parse_subcommand 0 'json' 'subuid=' 'subgid=' 'version' 'h/help'
+        case 'subid'
+            __subroot_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'audit'
+                __subroot_parse_subcommand 0 'subuid=' 'subgid=' 'passwd=' 'group=' 'json' 'version' 'h/help'
+            case 'suggest'
+                __subroot_parse_subcommand 1 'count=' 'subuid=' 'subgid=' 'passwd=' 'group=' 'version' 'h/help'
+            end
         case 'completions'
             __subroot_parse_subcommand 1 'version' 'h/help'
         case 'help'
@@ -138,6 +148,8 @@ complete -c 'subroot' -n '__subroot_should_offer_completions_for_positional "sub
 complete -c 'subroot' -n '__subroot_should_offer_completions_for_positional "subroot" -eq 1' -fa 'rootfs' -d 'Create, import, list and remove root filesystems in your store.'
 complete -c 'subroot' -n '__subroot_should_offer_completions_for_positional "subroot" -eq 1' -fa 'desktop' -d 'Add profiles to the desktop menu, so their apps start through subroot.'
 complete -c 'subroot' -n '__subroot_should_offer_completions_for_positional "subroot" -eq 1' -fa 'idmap' -d 'Print the uid_map and gid_map subroot would write, with where each range came from.'
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_positional "subroot" -eq 1' -fa 'doctor' -d 'Check that this user on this machine can launch sandboxes, and what of the desktop they reach.'
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_positional "subroot" -eq 1' -fa 'subid' -d 'For administrators: check the subordinate-id files, propose a range for a user (reads only).'
 complete -c 'subroot' -n '__subroot_should_offer_completions_for_positional "subroot" -eq 1' -fa 'completions' -d 'Print the completion script for bash, zsh or fish.'
 complete -c 'subroot' -n '__subroot_should_offer_completions_for_positional "subroot" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'subroot' -n '__subroot_should_offer_completions_for_positional "subroot run" -eq 1' -fka '(__subroot_custom_completion ---completion run -- positional@0 (count (__subroot_tokens -pc)) (__subroot_cursor_index_in_token))'
@@ -206,6 +218,29 @@ complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_option
 complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot desktop list" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot idmap" version' -l 'version' -d 'Show the version.'
 complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot idmap" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot doctor" json' -l 'json' -d 'Print the checks as JSON: {"ok": BOOL, "checks": [{"name", "status", "summary", "fix"}]}.'
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot doctor" subuid' -l 'subuid' -d 'Read subordinate uids from this file instead of /etc/subuid (and not from libsubid).' -rF
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot doctor" subgid' -l 'subgid' -d 'Read subordinate gids from this file instead of /etc/subgid (and not from libsubid).' -rF
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot doctor" version' -l 'version' -d 'Show the version.'
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot doctor" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot subid" version' -l 'version' -d 'Show the version.'
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot subid" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_positional "subroot subid" -eq 1' -fa 'audit' -d 'List overlapping ranges, ranges holding real uids/gids, small ranges, unknown users and malformed lines.'
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_positional "subroot subid" -eq 1' -fa 'suggest' -d 'Print the line to add to both files for a user: the next free block, overlapping no range and no real uid or gid.'
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot subid audit" subuid' -l 'subuid' -d 'The subuid file.' -rF
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot subid audit" subgid' -l 'subgid' -d 'The subgid file.' -rF
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot subid audit" passwd' -l 'passwd' -d 'Take the accounts from this passwd-format file instead of NSS.' -rF
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot subid audit" group' -l 'group' -d 'Take the groups from this group-format file instead of NSS.' -rF
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot subid audit" json' -l 'json' -d 'Print the findings as JSON.'
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot subid audit" version' -l 'version' -d 'Show the version.'
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot subid audit" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot subid suggest" count' -l 'count' -d 'How many ids.' -rfka ''
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot subid suggest" subuid' -l 'subuid' -d 'The subuid file.' -rF
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot subid suggest" subgid' -l 'subgid' -d 'The subgid file.' -rF
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot subid suggest" passwd' -l 'passwd' -d 'Take the accounts from this passwd-format file instead of NSS.' -rF
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot subid suggest" group' -l 'group' -d 'Take the groups from this group-format file instead of NSS.' -rF
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot subid suggest" version' -l 'version' -d 'Show the version.'
+complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot subid suggest" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'subroot' -n '__subroot_should_offer_completions_for_positional "subroot completions" -eq 1' -fka 'bash zsh fish'
 complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot completions" version' -l 'version' -d 'Show the version.'
 complete -c 'subroot' -n '__subroot_should_offer_completions_for_flags_or_options "subroot completions" h help' -s 'h' -l 'help' -d 'Show help information.'

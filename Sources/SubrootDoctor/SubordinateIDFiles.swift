@@ -1,0 +1,39 @@
+import Glibc
+import SubrootCore
+import SubrootOS
+
+/// /etc/subuid and /etc/subgid (or other files) read for `subroot subid`
+/// and the doctor.
+public struct SubordinateIDFiles: Sendable {
+    public var subuid: SubordinateIDFile
+    public var subgid: SubordinateIDFile
+
+    /// A file that does not exist reads as empty; one that cannot be read throws.
+    public static func load(subuid: String = "/etc/subuid", subgid: String = "/etc/subgid") throws -> SubordinateIDFiles {
+        func file(_ path: String) throws -> SubordinateIDFile {
+            guard let text = TextFile.read(path) else {
+                if errno == ENOENT { return SubordinateIDFile(path: path, text: "") }
+                throw LaunchError("cannot read \(path): \(SystemError.describe(errno))")
+            }
+            return SubordinateIDFile(path: path, text: text)
+        }
+        return SubordinateIDFiles(subuid: try file(subuid), subgid: try file(subgid))
+    }
+
+    public var allEntries: [SubordinateIDEntry] { subuid.entries + subgid.entries }
+
+    /// Both files' findings, subuid first.
+    public func audit(_ accounts: HostAccounts) -> [SubordinateIDAudit.Finding] {
+        var accounts = accounts
+        accounts.addLookedUp(owners: allEntries.map(\.owner))
+        return SubordinateIDAudit.audit(subuid, kind: .uid, users: accounts.users, groups: accounts.groups)
+            + SubordinateIDAudit.audit(subgid, kind: .gid, users: accounts.users, groups: accounts.groups)
+    }
+
+    /// The block `subid suggest` and the doctor propose: free in both files
+    /// and holding no real uid or gid.
+    public func suggestedStart(count: UInt32, accounts: HostAccounts) -> UInt32? {
+        SubordinateIDSuggestion.start(count: count, entries: allEntries,
+                                      realIDs: accounts.users.map(\.id) + accounts.groups.map(\.id))
+    }
+}

@@ -18,7 +18,9 @@ let package = Package(
         // No syscalls that change state; unit-tested without privileges.
         .target(name: "SubrootCore"),
         // Executes a plan: namespaces, newuidmap/newgidmap, mounts, PID 1.
-        .target(name: "SubrootOS", dependencies: ["SubrootCore", "SubrootProfile", "CSubroot"]),
+        .target(name: "SubrootOS", dependencies: ["SubrootCore", "SubrootProfile", "CSubroot", "CSeccomp"]),
+        // libseccomp, for the syscall filter PID 1 loads before the app.
+        .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Profiles: a strict TOML reader with positions, validation, includes,
         // the search path and rendering. Pure; files come through a protocol.
         .target(name: "SubrootProfile", dependencies: ["SubrootCore"]),

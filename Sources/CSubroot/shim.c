@@ -201,3 +201,35 @@ int sr_subid_ranges(const char *owner, int gid, unsigned long *starts,
     free(ranges);
     return n;
 }
+
+// Mount safety. The structs and flags come from the kernel's headers;
+// the calls go through syscall(2) (glibc 2.36 wraps neither openat2 nor,
+// in Swift's view, mount_setattr).
+#include <linux/openat2.h>
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+
+const int sr_O_PATH = O_PATH;
+const unsigned long long sr_RESOLVE_IN_ROOT = RESOLVE_IN_ROOT;
+const unsigned long long sr_RESOLVE_NO_MAGICLINKS = RESOLVE_NO_MAGICLINKS;
+
+int sr_openat2(int dirfd, const char *path, int flags, unsigned long long resolve) {
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = (unsigned long long)(flags | O_CLOEXEC);
+    how.resolve = resolve;
+    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+}
+
+const unsigned long long sr_MOUNT_ATTR_RDONLY = MOUNT_ATTR_RDONLY;
+const unsigned long long sr_MOUNT_ATTR_NOSUID = MOUNT_ATTR_NOSUID;
+const unsigned long long sr_MOUNT_ATTR_NODEV = MOUNT_ATTR_NODEV;
+
+int sr_mount_setattr_fd(int fd, int recursive, unsigned long long set) {
+    struct mount_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.attr_set = set;
+    unsigned int flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
+    return (int)syscall(SYS_mount_setattr, fd, "", flags, &attr, sizeof attr);
+}

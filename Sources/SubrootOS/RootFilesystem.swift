@@ -29,10 +29,17 @@ enum RootFilesystem {
         try check("pivot_root", "\(staging) with the host at \(oldRoot)") { sr_pivot_root(staging, "oldroot") }
         try check("chdir", "/") { chdir("/") }
 
-        let mode = try mountRoot(plan)
+        // Both descriptors are closed before the command starts: PID 1's
+        // open files can be reached through /proc/1/fd from inside. (On an
+        // error PID 1 exits before anything runs.)
+        let host = try ResolvedRoot(oldRoot)
+        _ = try mountRoot(plan, host: host)
+        let root = try ResolvedRoot(newRoot)
         for step in plan.mounts {
-            try perform(step, rootMode: mode)
+            try perform(step, root: root, host: host)
         }
+        host.close()
+        root.close()
         try check("sethostname", plan.hostname) { sethostname(plan.hostname, plan.hostname.utf8.count) }
         try check("umount2", oldRoot) { umount2(oldRoot, Int32(MNT_DETACH)) }
         try check("chdir", newRoot) { chdir(newRoot) }
@@ -41,9 +48,18 @@ enum RootFilesystem {
         try check("chdir", "/") { chdir("/") }
     }
 
-    /// Mounts the rootfs at /newroot; returns the mode actually used.
-    static func mountRoot(_ plan: SandboxPlan) throws -> RootMode {
-        let lower = oldRoot + plan.rootfs
+    /// The path through which the kernel reaches an open descriptor: the
+    /// host's /proc is the only one mounted while the root is assembled.
+    static func descriptorPath(_ fd: Int32) -> String { "\(oldRoot)/proc/self/fd/\(fd)" }
+
+    /// Mounts the rootfs at /newroot; returns the mode actually used. The
+    /// rootfs directory is a host path, resolved like a bind source.
+    static func mountRoot(_ plan: SandboxPlan, host: ResolvedRoot) throws -> RootMode {
+        guard let lowerFD = try host.lookup(plan.rootfs, "open", "rootfs \(plan.rootfs)") else {
+            throw SystemError("open", "rootfs \(plan.rootfs)", errno: ENOENT)
+        }
+        defer { close(lowerFD) }
+        let lower = descriptorPath(lowerFD)
         if plan.rootMode == .overlay {
             let options = "lowerdir=\(escapeOverlay(lower)),upperdir=/upper,workdir=/work,userxattr"
             if mount("overlay", newRoot, "overlay", 0, options) == 0 { return .overlay }
@@ -54,81 +70,111 @@ enum RootFilesystem {
             mount(lower, newRoot, nil, UInt(MS_BIND | MS_REC), nil)
         }
         if plan.rootMode != .writable {
-            try remountReadOnly(newRoot, shown: "/")
+            let fd = try check("open", newRoot) { open(newRoot, sr_O_PATH | O_DIRECTORY | O_CLOEXEC) }
+            defer { close(fd) }
+            try setAttributes(fd, recursive: true, sr_MOUNT_ATTR_RDONLY, "remount / read-only")
         }
         return plan.rootMode == .writable ? .writable : .readOnly
     }
 
-    static func perform(_ step: MountStep, rootMode: RootMode) throws {
-        let path = newRoot + step.target
+    static func perform(_ step: MountStep, root: ResolvedRoot, host: ResolvedRoot) throws {
         switch step {
         case .proc(let target):
-            try makeDirectory(path, shown: target)
-            try check("mount", "proc on \(target)") {
-                mount("proc", path, "proc", UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC), nil)
-            }
+            try mountFilesystem("proc", on: target, flags: MS_NOSUID | MS_NODEV | MS_NOEXEC, data: nil,
+                                subject: "proc on \(target)", root: root)
         case .tmpfs(let target, let mode):
-            try makeDirectory(path, shown: target)
-            try check("mount", "tmpfs on \(target)") {
-                mount("tmpfs", path, "tmpfs", UInt(MS_NOSUID | MS_NODEV), "mode=0" + String(mode, radix: 8))
-            }
+            try mountFilesystem("tmpfs", on: target, flags: MS_NOSUID | MS_NODEV, data: "mode=0" + String(mode, radix: 8),
+                                subject: "tmpfs on \(target)", root: root)
         case .devpts(let target):
-            try makeDirectory(path, shown: target)
-            try check("mount", "devpts on \(target)") {
-                mount("devpts", path, "devpts", UInt(MS_NOSUID | MS_NOEXEC), "newinstance,ptmxmode=0666,mode=620")
-            }
+            try mountFilesystem("devpts", on: target, flags: MS_NOSUID | MS_NOEXEC, data: "newinstance,ptmxmode=0666,mode=620",
+                                subject: "devpts on \(target)", root: root)
         case .device(let source, let target):
-            try makeFile(path, shown: target)
-            try check("mount", "bind \(source) -> \(target)") {
-                mount(oldRoot + source, path, nil, UInt(MS_BIND), nil)
-            }
+            // A single node: it must keep working as a device.
+            try bind(source, to: target, kind: .file, recursive: false, attributes: sr_MOUNT_ATTR_NOSUID,
+                     root: root, host: host)
         case .symlink(let target, let destination):
-            try check("symlink", "\(target) -> \(destination)") { symlink(destination, path) }
+            let subject = "\(target) -> \(destination)"
+            let parts = target.split(separator: "/")
+            guard let name = parts.last.map(String.init) else { throw SystemError("symlink", subject, errno: EEXIST) }
+            let parent = try root.prepare("/" + parts.dropLast().joined(separator: "/"), kind: .directory, "symlink", subject)
+            defer { close(parent) }
+            try check("symlink", subject) { symlinkat(destination, parent, name) }
         case .bind(let source, let target, let kind, let readOnly):
-            if kind == .directory { try makeDirectory(path, shown: target) } else { try makeFile(path, shown: target) }
-            try check("mount", "bind \(source) -> \(target)") {
-                mount(oldRoot + source, path, nil, UInt(MS_BIND | MS_REC), nil)
-            }
-            if readOnly { try remountReadOnly(path, shown: target) }
+            // Device directories (/dev/snd) keep dev; every other bind is
+            // nosuid and nodev, and read-only with all its submounts.
+            var attributes = sr_MOUNT_ATTR_NOSUID
+            if !target.hasPrefix("/dev/") { attributes |= sr_MOUNT_ATTR_NODEV }
+            if readOnly { attributes |= sr_MOUNT_ATTR_RDONLY }
+            try bind(source, to: target, kind: kind, recursive: true, attributes: attributes, root: root, host: host)
         }
     }
 
-    /// Remounts a bind read-only, keeping the flags the kernel locked on it
-    /// (in a user namespace, dropping nosuid/nodev/noexec is refused).
-    static func remountReadOnly(_ path: String, shown: String) throws {
-        let locked = sr_mount_locked_flags(path)
-        if locked < 0 { throw SystemError("statvfs", shown, errno: errno) }
-        let flags = UInt(MS_BIND | MS_REMOUNT | MS_RDONLY) | UInt(locked)
-        try check("mount", "remount \(shown) read-only") { mount(nil, path, nil, flags, nil) }
-    }
-
-    /// mkdir -p below /newroot; an existing directory is fine.
-    static func makeDirectory(_ path: String, shown: String) throws {
-        var st = stat()
-        if stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR { return }
-        let relative = String(path.dropFirst(newRoot.count))
-        for dir in PathName.parents(of: relative) + [relative] {
-            let full = newRoot + dir
-            if mkdir(full, 0o755) != 0 && errno != EEXIST {
-                throw SystemError("mkdir", dir, errno: errno,
-                                  hint: errno == EROFS ? "the rootfs is read-only; create \(shown) in it once with --rw" : nil)
-            }
+    /// Mounts a new `type` file system on `target`, resolved inside the root.
+    static func mountFilesystem(_ type: String, on target: String, flags: Int, data: String?, subject: String,
+                                root: ResolvedRoot) throws {
+        let point = try root.prepare(target, kind: .directory, "mount", subject)
+        defer { close(point) }
+        let before = try FileIdentity(fd: point, shown: subject)
+        try refuseRoot(before, root: root, target: target, subject: subject)
+        try check("mount", subject) { mount(type, descriptorPath(point), type, UInt(flags), data) }
+        // A new file system has its own device: see that it covers the target.
+        guard let mounted = try root.lookup(target, "mount", subject) else {
+            throw SystemError("mount", subject, errno: ENOENT)
+        }
+        defer { close(mounted) }
+        if try FileIdentity(fd: mounted, shown: subject).device == before.device {
+            throw LaunchError("mount(\(subject)): \(target) changed while it was being mounted on; the rootfs was modified during setup")
         }
     }
 
-    /// An empty file to bind a file or device over; an existing one is fine.
-    static func makeFile(_ path: String, shown: String) throws {
-        var st = stat()
-        if stat(path, &st) == 0 && st.st_mode & S_IFMT != S_IFDIR { return }
-        let relative = String(path.dropFirst(newRoot.count))
-        let parents = PathName.parents(of: relative)
-        if let parent = parents.last { try makeDirectory(newRoot + parent, shown: parent) }
-        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        if fd < 0 {
-            throw SystemError("open", "\(shown) (mount point)", errno: errno,
-                              hint: errno == EROFS ? "the rootfs is read-only; create \(shown) in it once with --rw" : nil)
+    /// Binds host `source` (resolved with /oldroot as its root: a user's own
+    /// symlink such as ~/Music -> /data/music is followed on the host, a
+    /// /proc magic link is refused) onto `target`, resolved inside the root,
+    /// then sets `attributes` on the new mount (and its submounts when
+    /// `recursive`).
+    static func bind(_ source: String, to target: String, kind: NodeKind, recursive: Bool,
+                     attributes: UInt64, root: ResolvedRoot, host: ResolvedRoot) throws {
+        let subject = "bind \(source) -> \(target)"
+        guard let from = try host.lookup(source, "open", "bind source \(source)") else {
+            throw SystemError("open", "bind source \(source)", errno: ENOENT)
         }
-        close(fd)
+        defer { close(from) }
+        let origin = try FileIdentity(fd: from, shown: source)
+        let point = try root.prepare(target, kind: kind, "mount", subject)
+        defer { close(point) }
+        try refuseRoot(try FileIdentity(fd: point, shown: subject), root: root, target: target, subject: subject)
+        try check("mount", subject) {
+            mount(descriptorPath(from), descriptorPath(point), nil, UInt(MS_BIND | (recursive ? MS_REC : 0)), nil)
+        }
+        // What the target resolves to now must be the source (bubblewrap's
+        // check): a rootfs changed during setup cannot slip another mount in.
+        guard let mounted = try root.lookup(target, "mount", subject) else {
+            throw SystemError("mount", subject, errno: ENOENT)
+        }
+        defer { close(mounted) }
+        guard try FileIdentity(fd: mounted, shown: subject) == origin else {
+            throw LaunchError("mount(\(subject)): \(target) is not \(source) after the bind; the rootfs was modified during setup")
+        }
+        let shown = attributes & sr_MOUNT_ATTR_RDONLY != 0 ? "make \(target) read-only" : "set nosuid on \(target)"
+        try setAttributes(mounted, recursive: recursive, attributes, shown)
+    }
+
+    /// A symlink such as `root -> /` makes a target the sandbox's root:
+    /// mounting there would replace the whole rootfs.
+    static func refuseRoot(_ point: FileIdentity, root: ResolvedRoot, target: String, subject: String) throws {
+        if point == root.identity && target != "/" {
+            throw LaunchError("mount(\(subject)): \(target) leads to the sandbox's root through a symlink in the rootfs; refusing to mount over the whole root")
+        }
+    }
+
+    /// mount_setattr(2): adds `attributes`, keeps every flag already set
+    /// (those the kernel locked in a user namespace included).
+    static func setAttributes(_ fd: Int32, recursive: Bool, _ attributes: UInt64, _ shown: String) throws {
+        if sr_mount_setattr_fd(fd, recursive ? 1 : 0, attributes) != 0 {
+            let err = errno
+            throw SystemError("mount_setattr", shown, errno: err,
+                              hint: err == ENOSYS ? "subroot needs Linux 5.12 or later" : nil)
+        }
     }
 
     /// overlayfs splits lowerdir on ':' and options on ','; a backslash escapes.

@@ -86,4 +86,28 @@ int sr_wtermsig(int status);
 int sr_subid_ranges(const char *owner, int gid, unsigned long *starts,
                     unsigned long *counts, int max, char *error, size_t error_len);
 
+// MARK: - Mount safety: resolution inside the rootfs, mount attributes
+
+/// O_PATH (glibc defines it only with _GNU_SOURCE).
+extern const int sr_O_PATH;
+
+/// RESOLVE_* flags of openat2(2).
+extern const unsigned long long sr_RESOLVE_IN_ROOT;
+extern const unsigned long long sr_RESOLVE_NO_MAGICLINKS;
+
+/// openat2(2) with `how = {flags, 0, resolve}` (flags gets O_CLOEXEC).
+/// The fd, or -1 with errno (ENOSYS before Linux 5.6).
+int sr_openat2(int dirfd, const char *path, int flags, unsigned long long resolve);
+
+/// MOUNT_ATTR_* flags of mount_setattr(2).
+extern const unsigned long long sr_MOUNT_ATTR_RDONLY;
+extern const unsigned long long sr_MOUNT_ATTR_NOSUID;
+extern const unsigned long long sr_MOUNT_ATTR_NODEV;
+
+/// mount_setattr(2) of the mount whose root `fd` is (AT_EMPTY_PATH), and of
+/// every mount below it when `recursive` (AT_RECURSIVE): the `set` flags
+/// are added, none are cleared, so flags the kernel locked stay. 0, or -1
+/// with errno (ENOSYS before Linux 5.12).
+int sr_mount_setattr_fd(int fd, int recursive, unsigned long long set);
+
 #endif

@@ -80,7 +80,14 @@ public struct RunOptions: Equatable, Sendable {
         var request = SandboxRequest(rootfs: PathName.absolute(rootfs, relativeTo: currentDirectory), command: command)
         request.rootMode = rw ? .writable : ro ? .readOnly : .overlay
         if let hostname { request.hostname = hostname }
-        if let workingDirectory { request.workingDirectory = workingDirectory }
+        if let workingDirectory {
+            do {
+                try PathName.check(workingDirectory, what: "--chdir \(workingDirectory)")
+            } catch let error as BindSpec.Invalid {
+                throw Invalid(description: error.description)
+            }
+            request.workingDirectory = workingDirectory
+        }
         do {
             request.binds = try binds.map { try BindSpec.parse($0, currentDirectory: currentDirectory) }
         } catch let error as BindSpec.Invalid {

@@ -56,9 +56,7 @@ struct DoctorTests {
 
     @Test func aNewuidmapWithoutItsSetuidBitIsAProblemWithTheChmod() throws {
         let host = try TestHost.require()
-        try Shell.run(["chmod", "u-s", "/usr/bin/newuidmap"])
-        defer { _ = try? Shell.run(["chmod", "u+s", "/usr/bin/newuidmap"]) }
-        let r = try host.subroot(["doctor"])
+        let r = try host.subroot(["doctor"], replacing: [(try host.brokenNewuidmap(), "/usr/bin/newuidmap")])
         #expect(r.status == 1, "\(r)")
         let lines = DoctorOutput(r.stdout)
         #expect(lines.status("newuidmap") == "problem", "\(r)")

@@ -222,9 +222,8 @@ struct SandboxEngineTests {
 
     @Test func aNewuidmapWithoutItsSetuidBitIsReportedWithItsStderrAndAHint() throws {
         let host = try TestHost.require()
-        try Shell.run(["chmod", "u-s", "/usr/bin/newuidmap"])
-        defer { _ = try? Shell.run(["chmod", "u+s", "/usr/bin/newuidmap"]) }
-        let r = try host.sandbox("true")
+        let r = try host.subroot(["run", "--rootfs", host.rootfs, "--", "/bin/true"],
+                                 replacing: [(try host.brokenNewuidmap(), "/usr/bin/newuidmap")])
         #expect(r.status == 125, "\(r)")
         #expect(r.stderr.contains("subroot: /usr/bin/newuidmap "), "\(r)")
         #expect(r.stderr.contains(" failed (exit 1):\n  newuidmap: "), "\(r)")

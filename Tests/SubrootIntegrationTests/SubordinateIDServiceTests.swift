@@ -3,8 +3,6 @@ import Testing
 
 /// Ranges served by NSS (`subid:` in nsswitch.conf, as with SSSD or FreeIPA)
 /// reach subroot through libsubid, and newuidmap accepts the map it builds.
-/// Part of the serialized engine suite: it changes nsswitch.conf for a
-/// moment, which the no-subuid test's message would notice.
 extension SandboxEngineTests {
     @Test func rangesFromALibsubidServiceAreUsedWhenNsswitchNamesOne() throws {
         let host = try TestHost.require()
@@ -16,14 +14,14 @@ extension SandboxEngineTests {
         try Shell.run(["gcc", "-shared", "-fPIC", "-O2", "-o", module,
                        host.packageRoot.path + "/Tests/SubrootIntegrationTests/Fixtures/libsubid_subroottest.c"])
         try Shell.run(["/bin/sh", "-c", "echo subroot-nss:400000:65536 > /etc/subroot-test-subuid; echo subroot-nss:500000:65536 > /etc/subroot-test-subgid"])
-        let nsswitch = try String(contentsOfFile: "/etc/nsswitch.conf", encoding: .utf8)
-        try (nsswitch + "subid:          subroottest\n").write(toFile: "/etc/nsswitch.conf", atomically: true, encoding: .utf8)
-        defer {
-            try? nsswitch.write(toFile: "/etc/nsswitch.conf", atomically: true, encoding: .utf8)
-            _ = try? Shell.run(["rm", "-f", module, "/etc/subroot-test-subuid", "/etc/subroot-test-subgid"])
-        }
+        // nsswitch.conf names the service for these commands only.
+        let nsswitch = host.stage + "/nsswitch.conf"
+        try (try String(contentsOfFile: "/etc/nsswitch.conf", encoding: .utf8) + "subid:          subroottest\n")
+            .write(toFile: nsswitch, atomically: true, encoding: .utf8)
+        let service = [(nsswitch, "/etc/nsswitch.conf")]
+        defer { _ = try? Shell.run(["rm", "-f", module, "/etc/subroot-test-subuid", "/etc/subroot-test-subgid"]) }
 
-        let idmap = try host.subroot(["idmap"], as: user)
+        let idmap = try host.subroot(["idmap"], as: user, replacing: service)
         #expect(idmap.status == 0, "\(idmap)")
         let lines = idmap.stdout.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
         #expect(lines == [
@@ -35,7 +33,8 @@ extension SandboxEngineTests {
             "1 500000 65536 # libsubid (nsswitch subid: subroottest)",
         ], "\(idmap)")
 
-        let run = try host.subroot(["run", "--rootfs", host.rootfs, "--", "/bin/sh", "-c", "cat /proc/self/uid_map /proc/self/gid_map"], as: user)
+        let run = try host.subroot(["run", "--rootfs", host.rootfs, "--", "/bin/sh", "-c", "cat /proc/self/uid_map /proc/self/gid_map"],
+                                   as: user, replacing: service)
         #expect(run.status == 0, "\(run)")
         let maps = run.stdout.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
         #expect(maps == ["0 \(user.uid) 1", "1 400000 65536", "0 \(user.gid) 1", "1 500000 65536"], "\(run)")

@@ -73,6 +73,34 @@ final class TestHost: @unchecked Sendable {
         return try Shell.run(who.wrap([binary] + arguments), timeout: timeout, check: false)
     }
 
+    /// Runs subroot as the test user in a mount namespace of its own (made
+    /// as root) where each (file, over) pair is bind-mounted: a broken
+    /// newuidmap or a changed nsswitch.conf for this command only, never for
+    /// tests running at the same time.
+    @discardableResult
+    func subroot(_ arguments: [String], as runner: TestUser? = nil, replacing files: [(String, String)],
+                 timeout: Double = 60) throws -> Shell.Result {
+        let who = runner ?? user
+        var script = ""
+        var places: [String] = []
+        for (index, pair) in files.enumerated() {
+            script += "mount --bind \"$\(2 * index + 1)\" \"$\(2 * index + 2)\" && "
+            places += [pair.0, pair.1]
+        }
+        script += "shift \(places.count) && exec \"$@\""
+        return try Shell.run(["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh"]
+                             + places + who.wrap([binary] + arguments), timeout: timeout, check: false)
+    }
+
+    /// A copy of newuidmap without its setuid bit, for `replacing:`.
+    func brokenNewuidmap() throws -> String {
+        let copy = stage + "/newuidmap-not-setuid"
+        if !FileManager.default.fileExists(atPath: copy) {
+            try Shell.run(["install", "-m", "0755", "/usr/bin/newuidmap", copy])
+        }
+        return copy
+    }
+
     /// `subroot run --rootfs ROOTFS EXTRA -- sh -c SCRIPT` as the test user.
     @discardableResult
     func sandbox(_ script: String, options: [String] = [], timeout: Double = 60) throws -> Shell.Result {

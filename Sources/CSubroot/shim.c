@@ -15,6 +15,8 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -63,6 +65,14 @@ int sr_loopback_up(void) {
     close(fd);
     errno = saved;
     return rc;
+}
+
+int sr_seccomp_install(const void *program, size_t length) {
+    struct sock_fprog prog = {
+        .len = (unsigned short)(length / sizeof(struct sock_filter)),
+        .filter = (struct sock_filter *)program,
+    };
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
 }
 
 int sr_pivot_root(const char *new_root, const char *put_old) {

@@ -7,7 +7,7 @@ import SubrootCore
 /// with the command's status (128+N when the command was killed by signal N).
 /// When it exits, the kernel kills whatever is left in the namespace.
 enum SandboxInit {
-    static func run(_ plan: SandboxPlan, command: PreparedCommand) -> Never {
+    static func run(_ plan: SandboxPlan, command: PreparedCommand, filter: CompiledFilter) -> Never {
         do {
             let groups = plan.supplementaryGroups.map { gid_t($0) }
             try check("setgroups", groups.isEmpty ? "no supplementary groups" : groups.map(String.init).joined(separator: ",")) {
@@ -26,7 +26,7 @@ enum SandboxInit {
                     sr_limit_exec_capabilities(mask, &failed)
                 }
             }
-            try SyscallFilterLoader.load(plan.syscallFilter)
+            try SyscallFilterLoader.install(try filter.program.get())
         } catch {
             StandardError.report("\(error)")
             _exit(SandboxExit.launchFailed)

@@ -19,9 +19,21 @@ public enum SandboxLauncher {
     public static func run(_ plan: SandboxPlan) throws -> Int32 {
         let command = PreparedCommand(plan)
         let flags = namespaces | (plan.isolateNetwork ? sr_CLONE_NEWNET : 0)
-        let pid = try MappedChild.start(namespaces: flags, uidMap: plan.uidMap, gidMap: plan.gidMap) {
-            SandboxInit.run(plan, command: command)
+        let filter = CompiledFilter()
+        let pid = try MappedChild.start(namespaces: flags, uidMap: plan.uidMap, gidMap: plan.gidMap,
+                                        prepare: { filter.compile(plan.syscallFilter) }) {
+            SandboxInit.run(plan, command: command, filter: filter)
         }
         return SandboxExit.fromWaitStatus(MappedChild.relaySignalsAndWait(pid))
+    }
+}
+
+/// The syscall filter's BPF program, compiled by the sandbox's PID 1 while
+/// it waits for its maps (this object lives in the child's copy of memory).
+final class CompiledFilter {
+    private(set) var program: Result<[UInt8], Error> = .success([])
+
+    func compile(_ filter: SyscallFilter) {
+        program = Result { try SyscallFilterLoader.compile(filter) }
     }
 }

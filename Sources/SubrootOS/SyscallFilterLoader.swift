@@ -1,4 +1,5 @@
 import CSeccomp
+import CSubroot
 import Glibc
 import SubrootCore
 
@@ -22,7 +23,10 @@ enum SyscallFilterLoader {
         return nil
     }
 
-    static func load(_ filter: SyscallFilter) throws {
+    /// Compiles `filter` to its BPF program. Pure computation: the sandbox's
+    /// PID 1 does it while it waits for its id maps, off the launch's
+    /// critical path, and installs the result with `install` later.
+    static func compile(_ filter: SyscallFilter) throws -> [UInt8] {
         guard let ctx = seccomp_init(SCMP_ACT_ALLOW) else {
             throw SystemError("seccomp_init", "syscall filter", errno: ENOMEM)
         }
@@ -47,7 +51,30 @@ enum SyscallFilterLoader {
                 }
             }
         }
-        try call("seccomp_load", "syscall filter") { seccomp_load(ctx) }
+        var fds: [Int32] = [-1, -1]
+        try check("pipe", "syscall filter") { sr_pipe_cloexec(&fds) }
+        defer { close(fds[0]) }
+        // The program is a few kB, far less than a pipe holds.
+        let exported = seccomp_export_bpf(ctx, fds[1])
+        close(fds[1])
+        if exported != 0 { throw SystemError("seccomp_export_bpf", "syscall filter", errno: -exported) }
+        var program: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; throw SystemError("read", "syscall filter", errno: errno) }
+            if n == 0 { break }
+            program += buffer[0..<n]
+        }
+        return program
+    }
+
+    /// Installs a program from `compile` in the calling process (after
+    /// no_new_privs, which the kernel requires of an unprivileged filter).
+    static func install(_ program: [UInt8]) throws {
+        try check("prctl", "PR_SET_SECCOMP (\(program.count / 8) instructions)") {
+            program.withUnsafeBytes { sr_seccomp_install($0.baseAddress, $0.count) }
+        }
     }
 
     /// SCMP_ACT_ERRNO(err).

@@ -30,6 +30,10 @@ long sr_mount_locked_flags(const char *path);
 /// (SIOCSIFFLAGS with IFF_UP). 0, or -1 with errno.
 int sr_loopback_up(void);
 
+/// prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER) with a BPF program of `length`
+/// bytes (8 per instruction), as libseccomp exports it.
+int sr_seccomp_install(const void *program, size_t length);
+
 /// pivot_root(2).
 int sr_pivot_root(const char *new_root, const char *put_old);
 

@@ -22,6 +22,8 @@ public enum SubordinateIDAudit {
     /// Below this many ids a Debian rootfs cannot keep its system users
     /// (nobody is 65534): the usual block is 65536.
     public static let minimumCount: UInt32 = 65536
+    /// Overlapping earlier lines named for one line; the rest are counted.
+    public static let maximumOverlapsShown = 3
 
     public enum Severity: String, Sendable, Comparable {
         case note, warning, problem
@@ -71,6 +73,9 @@ public enum SubordinateIDAudit {
         func ownerAccount(_ e: SubordinateIDEntry) -> NamedID? {
             users.first { $0.name == e.owner } ?? UInt32(e.owner).flatMap { uid in users.first { $0.id == uid } }
         }
+        // Once per line: the pairs below look them up.
+        let accounts = entries.map(ownerAccount)
+        let delegation = entries.map(isDelegation)
         for (index, entry) in entries.enumerated() {
             var found: [Finding] = []
             func add(_ severity: Severity, _ code: Code, _ message: String, other: String? = nil) {
@@ -78,11 +83,11 @@ public enum SubordinateIDAudit {
                                      owner: entry.owner, otherLocation: other))
             }
             let range = describe(entry)
-            let owner = ownerAccount(entry)
+            let owner = accounts[index]
             if owner == nil {
                 add(.warning, .unknownOwner, "\(entry.owner) \(range): no such user; remove the line, or a future account of that name gets these ids")
             }
-            if isDelegation(entry) {
+            if delegation[index] {
                 let group = groups.first { $0.id == entry.start }!
                 add(.note, .delegation, "delegates group \(group.name) (gid \(entry.start)) to \(entry.owner): their sandboxes can map it")
             } else {
@@ -98,13 +103,29 @@ public enum SubordinateIDAudit {
                 if entry.count < minimumCount {
                     add(.warning, .small, "\(entry.owner) \(range) has \(entry.count) ids, fewer than \(minimumCount): a rootfs's system ids (nobody is 65534) stay unmapped")
                 }
-                for other in entries[..<index] where !isDelegation(other) && overlaps(entry, other) {
-                    let same = other.owner == entry.owner || (owner != nil && ownerAccount(other) == owner)
+                // Each earlier line it overlaps, up to a few: a file of
+                // thousands of copies of one line gets a finding a line, not
+                // one for every pair.
+                var overlapping = 0
+                var hiddenOther = false
+                for otherIndex in 0..<index where !delegation[otherIndex] && overlaps(entry, entries[otherIndex]) {
+                    let other = entries[otherIndex]
+                    overlapping += 1
+                    let same = other.owner == entry.owner || (owner != nil && accounts[otherIndex] == owner)
+                    guard overlapping <= maximumOverlapsShown else {
+                        hiddenOther = hiddenOther || !same
+                        continue
+                    }
                     if same {
                         add(.warning, .duplicate, "\(entry.owner) \(range) overlaps \(other.origin) (\(describe(other))) of the same user", other: other.origin)
                     } else {
                         add(.problem, .overlap, "\(entry.owner) \(range) overlaps \(other.origin) (\(other.owner) \(describe(other))): each user's sandboxes can reach the other's files", other: other.origin)
                     }
+                }
+                if overlapping > maximumOverlapsShown {
+                    let more = overlapping - maximumOverlapsShown
+                    add(hiddenOther ? .problem : .warning, hiddenOther ? .overlap : .duplicate,
+                        "\(entry.owner) \(range) also overlaps \(more) more earlier line\(more == 1 ? "" : "s")\(hiddenOther ? ", of other users too" : " of the same user")")
                 }
             }
             for finding in found { findings.append((line(entry.origin), finding)) }

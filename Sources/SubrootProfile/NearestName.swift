@@ -8,8 +8,13 @@ enum NearestName {
         let count = probe.count
         let limit = count <= 3 ? 1 : max(2, count / 3)
         var best: (String, Int)?
+        let scalars = probe.unicodeScalars.count
         for candidate in candidates where candidate != name {
-            let d = distance(probe, ignoringCase ? candidate.uppercased() : candidate)
+            let other = ignoringCase ? candidate.uppercased() : candidate
+            // The distance is at least the difference in length: a long
+            // word (a hostile file's) costs nothing against short names.
+            if abs(other.unicodeScalars.count - scalars) > limit { continue }
+            let d = distance(probe, other)
             if d <= limit, best == nil || d < best!.1 { best = (candidate, d) }
         }
         return best?.0

@@ -16,13 +16,18 @@
 /// toml++ in corner cases. This one is small, keeps key order and builds
 /// without C++.
 struct TOMLParser {
-    /// Arrays and inline tables nested deeper than this are refused, so a
-    /// hostile file cannot exhaust the stack.
+    /// Arrays and inline tables nested deeper than this are refused, and so
+    /// are tables nested deeper by keys (`a.b.c`, `[a.b.c]`, keys inside
+    /// inline tables), so a hostile file cannot exhaust the stack.
     static let maximumDepth = 64
 
     let scalars: [Unicode.Scalar]
     var index = 0
+    /// Arrays and inline tables open at the cursor.
     var depth = 0
+    /// Tables the current `[header]` is nested in; with `depth` and a key's
+    /// dotted parts, how deep a key's value lands.
+    var headerDepth = 0
     private let lineStarts: [Int]
 
     init(_ text: String) {
@@ -70,6 +75,7 @@ struct TOMLParser {
         case "\t": return "a tab"
         default:
             if c.value < 0x20 || c.value == 0x7F { return "the control character \(hex(c))" }
+            if TOMLText.isInvisibleBreak(c) { return "the character \(hex(c))" }
             return "\"\(Character(c))\""
         }
     }
@@ -193,7 +199,11 @@ struct TOMLParser {
     // MARK: - Key/value pairs
 
     mutating func keyValue(into table: TOMLTableBuilder) throws(TOMLSyntaxError) {
+        let start = index
         let path = try key()
+        guard headerDepth + depth + path.count <= Self.maximumDepth else {
+            throw error("keys are nested deeper than \(Self.maximumDepth) levels", at: start)
+        }
         skipBlanks()
         guard peek == "=" else {
             throw error("expected \"=\" after the key \(TOMLText.quoted(Self.dotted(path))), found \(found)")
@@ -251,6 +261,10 @@ struct TOMLParser {
         if isArray { index += 1 }
         skipBlanks()
         let path = try key()
+        guard path.count <= Self.maximumDepth else {
+            throw error("tables are nested deeper than \(Self.maximumDepth) levels", at: open)
+        }
+        headerDepth = path.count
         skipBlanks()
         guard peek == "]" else { throw error("expected \"\(isArray ? "]]" : "]")\" to close the header, found \(found)") }
         index += 1

@@ -12,7 +12,7 @@ enum TOMLText {
             case "\t": out += "\\t"
             case "\r": out += "\\r"
             default:
-                if c.value < 0x20 || c.value == 0x7F {
+                if isInvisibleBreak(c) {
                     let digits = String(c.value, radix: 16, uppercase: true)
                     out += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
                 } else {
@@ -21,6 +21,12 @@ enum TOMLText {
             }
         }
         return out + "\""
+    }
+
+    /// A control character (C0, DEL, C1) or a Unicode line or paragraph
+    /// separator: shown as an escape, so that a message stays on one line.
+    static func isInvisibleBreak(_ c: Unicode.Scalar) -> Bool {
+        c.value < 0x20 || (0x7F...0x9F).contains(c.value) || c.value == 0x2028 || c.value == 0x2029
     }
 
     /// A key: bare when it can be, quoted otherwise.

@@ -81,7 +81,7 @@ public struct RootfsStore: Sendable {
         FileReading.entries(atPath: directory).filter { name in
             guard name.hasPrefix(".remove-") || name.contains(".partial-"),
                   let pid = name.split(separator: "-").last.flatMap({ Int32($0) }) else { return false }
-            return kill(pid, 0) != 0 && errno == ESRCH
+            return !ProcessLiveness.isRunning(pid)
         }.map { directory + "/" + $0 }
     }
 }

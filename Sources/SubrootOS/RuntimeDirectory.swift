@@ -24,7 +24,7 @@ public enum RuntimeDirectory {
     public static func staleEntries(in base: String) -> [String] {
         FileReading.entries(atPath: base).filter { name in
             guard let pid = Int32(name) else { return false }
-            return kill(pid, 0) != 0 && errno == ESRCH
+            return !ProcessLiveness.isRunning(pid)
         }.map { base + "/" + $0 }
     }
 

@@ -105,9 +105,9 @@ public enum PulseForwarding {
 
     // MARK: - Files
 
-    /// Whether a launcher with this pid still runs: /proc/PID exists.
+    /// Whether a launcher with this pid still runs (a zombie does not).
     static func isAlive(_ pid: Int32) -> Bool {
-        access("/proc/\(pid)", F_OK) == 0
+        ProcessLiveness.isRunning(pid)
     }
 
     /// RUNTIME/subroot, RUNTIME/subroot/pulse and `directory`, mode 0700.

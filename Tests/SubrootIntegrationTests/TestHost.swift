@@ -35,7 +35,9 @@ final class TestHost: @unchecked Sendable {
         var user = try TestUser.create(named: "subroot-test", packageRoot: packageRoot)
 
         let built = try Self.locateBinary()
+        Self.removeStagesOfFinishedRuns()
         stage = try Shell.run(["mktemp", "-d", "/tmp/subroot-it.XXXXXX"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try "\(getpid())\n".write(toFile: stage + "/.owner", atomically: false, encoding: .utf8)
         try Shell.run(["chmod", "0755", stage])
         try Shell.run(["chown", "\(user.uid):\(user.gid)", stage])
         // An installed layout: PREFIX/bin/subroot and the shipped profiles in
@@ -52,6 +54,19 @@ final class TestHost: @unchecked Sendable {
         self.user = user
         rootfs = stage + "/rootfs"
         try Shell.run(user.wrap(["/bin/sh", packageRoot.path + "/Tests/SubrootIntegrationTests/Fixtures/make-busybox-rootfs", rootfs]))
+    }
+
+    /// The stages of earlier runs (their rootfs stores hold Debian trees of
+    /// hundreds of MB) whose test process is gone.
+    static func removeStagesOfFinishedRuns() {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []
+        for entry in entries where entry.hasPrefix("subroot-it.") {
+            let stage = "/tmp/" + entry
+            guard let owner = try? String(contentsOfFile: stage + "/.owner", encoding: .utf8),
+                  let pid = Int32(owner.trimmingCharacters(in: .whitespacesAndNewlines)),
+                  !FileManager.default.fileExists(atPath: "/proc/\(pid)") else { continue }
+            _ = try? Shell.run(["rm", "-rf", "--one-file-system", stage], timeout: 300)
+        }
     }
 
     /// SUBROOT_BIN, or `subroot` beside the test bundle in the build folder.

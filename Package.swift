@@ -55,15 +55,17 @@ let package = Package(
             // setuid and takes no input from the sandbox.
             linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie"], .when(configuration: .release))]
         ),
-        .testTarget(name: "SubrootCoreTests", dependencies: ["SubrootCore"]),
-        .testTarget(name: "SubrootProfileTests", dependencies: ["SubrootProfile", "SubrootCore"],
+        // Seeded input mutation for the fuzz tests (and a seeded generator).
+        .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
+        .testTarget(name: "SubrootCoreTests", dependencies: ["SubrootCore", "FuzzSupport"]),
+        .testTarget(name: "SubrootProfileTests", dependencies: ["SubrootProfile", "SubrootCore", "FuzzSupport"],
                     exclude: ["Corpus"]),
         .testTarget(name: "SubrootCLITests", dependencies: ["subroot", "SubrootCore"]),
         // Starts real servers (Xvfb, pulseaudio) for the two desktop test targets.
         .target(name: "DesktopTestSupport", path: "Tests/DesktopTestSupport"),
         .testTarget(name: "SubrootX11Tests", dependencies: ["SubrootX11", "DesktopTestSupport"]),
         .testTarget(name: "SubrootPulseTests", dependencies: ["SubrootPulse", "DesktopTestSupport"]),
-        .testTarget(name: "SubrootIntegrationTests", dependencies: ["subroot"], exclude: ["Fixtures"]),
+        .testTarget(name: "SubrootIntegrationTests", dependencies: ["subroot", "FuzzSupport"], exclude: ["Fixtures"]),
         // Runs bash, zsh and fish against the built binary in a temporary
         // install layout, and `make install`; no root, no namespaces.
         .testTarget(name: "SubrootCompletionTests", dependencies: ["subroot"]),

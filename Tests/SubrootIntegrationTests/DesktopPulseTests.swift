@@ -16,7 +16,7 @@ extension DesktopTests {
 
             // A 3 s, 440 Hz tone at half scale, made on the host.
             let sounds = try host.scratchDirectory("sound")
-            try DesktopProcess.check(["sox", "-n", "-r", "44100", "-c", "2", sounds + "/tone.wav", "synth", "3", "sine", "440", "vol", "0.5"],
+            try SpawnedProcess.check(["sox", "-n", "-r", "44100", "-c", "2", sounds + "/tone.wav", "synth", "3", "sine", "440", "vol", "0.5"],
                                      environment: ["PATH": "/usr/bin:/bin"])
             chmod(sounds + "/tone.wav", 0o644)
             let recording = desktop.directory + "/monitor.raw"

@@ -10,125 +10,6 @@ struct DesktopTests {}
 
 // MARK: - Processes
 
-/// A process started with posix_spawn and reaped with waitpid, its output
-/// in files. Foundation.Process is not used anywhere in the desktop tests:
-/// its monitor blocks as soon as a child closes the descriptors it
-/// inherited (pulseaudio does), and then no Process in the test run is
-/// seen to exit. Every descriptor above 2 is closed in the child: Xvfb,
-/// pulseaudio or Firefox holding the write end of another test's output
-/// pipe (Foundation's pipes are not close-on-exec) would keep that test
-/// reading until they exit.
-final class DesktopProcess: @unchecked Sendable {
-    struct SpawnError: Error, CustomStringConvertible { var description: String }
-
-    let pid: pid_t
-    let arguments: [String]
-    private(set) var waitStatus: Int32?
-
-    /// `arguments[0]` is run through /usr/bin/env unless it is absolute (so
-    /// it is looked up on `environment`'s PATH). stdout and stderr go to
-    /// the given files (created or truncated; nil: /dev/null; the same
-    /// path: one file), stdin is /dev/null.
-    init(_ arguments: [String], environment: [String: String], stdout: String? = nil, stderr: String? = nil) throws {
-        self.arguments = arguments
-        let argv0 = arguments[0].hasPrefix("/") ? arguments : ["/usr/bin/env"] + arguments
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdout ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        if let stderr, stderr == stdout {
-            posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        }
-        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv = argv0.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, argv0[0], &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw SpawnError(description: "posix_spawn(\(argv0[0])): \(String(cString: strerror(rc)))") }
-        pid = child
-    }
-
-    /// glibc >= 2.34 has it; Swift's Glibc module does not declare it.
-    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
-    private static let addCloseFrom: AddCloseFrom? =
-        dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np").map { unsafeBitCast($0, to: AddCloseFrom.self) }
-
-    /// Reaps the child when it has exited.
-    var isRunning: Bool {
-        if waitStatus != nil { return false }
-        var raw: Int32 = 0
-        let rc = waitpid(pid, &raw, WNOHANG)
-        if rc == pid { waitStatus = raw; return false }
-        return rc == 0
-    }
-
-    /// Waits up to `timeout` seconds; true once the child has exited (and is reaped).
-    @discardableResult
-    func wait(timeout: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while isRunning {
-            if Date() >= deadline { return false }
-            usleep(10_000)
-        }
-        return true
-    }
-
-    /// Exit code, or 128 + signal; nil while running.
-    var exitCode: Int32? {
-        guard let waitStatus else { return nil }
-        let signal = waitStatus & 0x7f
-        return signal == 0 ? (waitStatus >> 8) & 0xff : 128 + signal
-    }
-
-    func signal(_ number: Int32) {
-        if isRunning { kill(pid, number) }
-    }
-
-    /// SIGTERM, up to `grace` seconds, then SIGKILL; always reaps.
-    func stop(grace: Double = 5) {
-        guard isRunning else { return }
-        kill(pid, SIGTERM)
-        if wait(timeout: grace) { return }
-        kill(pid, SIGKILL)
-        wait(timeout: 30)
-    }
-
-    /// Runs `arguments` to completion (SIGKILL after `timeout`), output captured.
-    static func run(_ arguments: [String], environment: [String: String], timeout: Double = 60) throws -> Shell.Result {
-        let directory = try makePrivateDirectory("/tmp/subroot-it-cmd")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let child = try DesktopProcess(arguments, environment: environment,
-                                       stdout: directory + "/out", stderr: directory + "/err")
-        let finished = child.wait(timeout: timeout)
-        if !finished { child.stop(grace: 0) }
-        var result = Shell.Result(status: child.exitCode ?? -1, stdout: readText(directory + "/out"), stderr: readText(directory + "/err"))
-        if !finished { result.stderr += "\n(timed out after \(timeout) s)" }
-        return result
-    }
-
-    /// As `run`, throwing Shell.Failure unless the exit status is 0.
-    @discardableResult
-    static func check(_ arguments: [String], environment: [String: String], timeout: Double = 60) throws -> Shell.Result {
-        let result = try run(arguments, environment: environment, timeout: timeout)
-        if result.status != 0 { throw Shell.Failure(command: arguments, result: result) }
-        return result
-    }
-}
 
 /// A file's text, "" when it cannot be read.
 func readText(_ path: String) -> String {
@@ -200,7 +81,7 @@ final class TestXvfb: @unchecked Sendable {
     let directory: String
     let authorityFile: String
     let logPath: String
-    private let process: DesktopProcess
+    private let process: SpawnedProcess
 
     var display: String { ":\(number)" }
     var socketPath: String { "/tmp/.X11-unix/X\(number)" }
@@ -232,8 +113,8 @@ final class TestXvfb: @unchecked Sendable {
         authorityFile = directory + "/server.Xauthority"
         logPath = directory + "/xvfb.log"
         cookie = randomHex(bytes: 16)
-        try DesktopProcess.check(["xauth", "-f", authorityFile, "add", ":\(number)", ".", cookie], environment: ["PATH": "/usr/bin:/bin"])
-        process = try DesktopProcess(["Xvfb", ":\(number)", "-screen", "0", "\(width)x\(height)x24", "-auth", authorityFile, "-nolisten", "tcp"],
+        try SpawnedProcess.check(["xauth", "-f", authorityFile, "add", ":\(number)", ".", cookie], environment: ["PATH": "/usr/bin:/bin"])
+        process = try SpawnedProcess(["Xvfb", ":\(number)", "-screen", "0", "\(width)x\(height)x24", "-auth", authorityFile, "-nolisten", "tcp"],
                                      environment: ["PATH": "/usr/bin:/bin"], stdout: logPath, stderr: logPath)
         let socket = "/tmp/.X11-unix/X\(number)"
         let up = poll(seconds: 20) {
@@ -251,7 +132,7 @@ final class TestXvfb: @unchecked Sendable {
 
     /// An X client on the host, as root, with the server's cookie.
     func client(_ command: [String], timeout: Double = 30) throws -> Shell.Result {
-        try DesktopProcess.run(command, environment: ["PATH": "/usr/bin:/bin", "DISPLAY": display, "XAUTHORITY": authorityFile],
+        try SpawnedProcess.run(command, environment: ["PATH": "/usr/bin:/bin", "DISPLAY": display, "XAUTHORITY": authorityFile],
                                timeout: timeout)
     }
 
@@ -350,7 +231,7 @@ final class TestPulse: @unchecked Sendable {
     let runtimeDirectory: String
     let home: String
     let logPath: String
-    private let process: DesktopProcess
+    private let process: SpawnedProcess
 
     var socketPath: String { runtimeDirectory + "/pulse/native" }
     var log: String { readText(logPath) }
@@ -363,7 +244,7 @@ final class TestPulse: @unchecked Sendable {
         self.runtimeDirectory = runtimeDirectory
         self.home = home
         self.logPath = logPath
-        process = try DesktopProcess(
+        process = try SpawnedProcess(
             user.wrap(["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n",
                        "-L", "module-native-protocol-unix", "-L", "module-null-sink sink_name=nullsink"],
                       environment: ["XDG_RUNTIME_DIR": runtimeDirectory, "HOME": home]),
@@ -389,7 +270,7 @@ final class TestPulse: @unchecked Sendable {
     /// pactl as the user, against this daemon.
     @discardableResult
     func pactl(_ arguments: [String]) throws -> Shell.Result {
-        try DesktopProcess.check(user.wrap(["pactl"] + arguments, environment: clientEnvironment),
+        try SpawnedProcess.check(user.wrap(["pactl"] + arguments, environment: clientEnvironment),
                                  environment: ["PATH": "/usr/bin:/bin"], timeout: 20)
     }
 
@@ -427,8 +308,8 @@ final class TestPulse: @unchecked Sendable {
     }
 
     /// parec of the null sink's monitor (s16le, mono, 8 kHz) into `path`, as the user.
-    func record(to path: String) throws -> DesktopProcess {
-        try DesktopProcess(user.wrap(["parec", "-d", "nullsink.monitor", "--raw", "--format=s16le", "--channels=1", "--rate=8000"],
+    func record(to path: String) throws -> SpawnedProcess {
+        try SpawnedProcess(user.wrap(["parec", "-d", "nullsink.monitor", "--raw", "--format=s16le", "--channels=1", "--rate=8000"],
                                      environment: clientEnvironment),
                            environment: ["PATH": "/usr/bin:/bin"], stdout: path, stderr: path + ".log")
     }
@@ -468,7 +349,7 @@ final class TestDesktop: @unchecked Sendable {
         self.host = host
         directory = try host.scratchDirectory("desktop")
         runtimeDirectory = directory + "/run"
-        try DesktopProcess.check(host.user.wrap(["/usr/bin/install", "-d", "-m", "0700", runtimeDirectory, directory + "/pulse-home"]),
+        try SpawnedProcess.check(host.user.wrap(["/usr/bin/install", "-d", "-m", "0700", runtimeDirectory, directory + "/pulse-home"]),
                                  environment: [:])
         do { xvfb = try TestXvfb.start() } catch {
             try? FileManager.default.removeItem(atPath: directory)
@@ -493,7 +374,7 @@ final class TestDesktop: @unchecked Sendable {
     /// A command as the test user, in its clean environment plus `environment`.
     @discardableResult
     func userCommand(_ command: [String], environment: [String: String] = [:], timeout: Double = 30) throws -> Shell.Result {
-        try DesktopProcess.check(user.wrap(command, environment: environment), environment: ["PATH": "/usr/bin:/bin"], timeout: timeout)
+        try SpawnedProcess.check(user.wrap(command, environment: environment), environment: ["PATH": "/usr/bin:/bin"], timeout: timeout)
     }
 
     /// The session's variables subroot sees.
@@ -505,7 +386,7 @@ final class TestDesktop: @unchecked Sendable {
     func subroot(_ arguments: [String], environment extra: [String: String] = [:], unset: Set<String> = [],
                  timeout: Double = 60) throws -> Shell.Result {
         let variables = environment.merging(extra) { $1 }.filter { !unset.contains($0.key) }
-        return try DesktopProcess.run(user.wrap([host.binary] + arguments, environment: variables),
+        return try SpawnedProcess.run(user.wrap([host.binary] + arguments, environment: variables),
                                       environment: ["PATH": "/usr/bin:/bin"], timeout: timeout)
     }
 
@@ -513,7 +394,7 @@ final class TestDesktop: @unchecked Sendable {
     /// setpriv and env exec, so the process is the launcher itself.
     func launch(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Launched {
         let base = directory + "/launch-\(UUID().uuidString.prefix(8))"
-        let process = try DesktopProcess(user.wrap([host.binary] + arguments, environment: environment.merging(extra) { $1 }),
+        let process = try SpawnedProcess(user.wrap([host.binary] + arguments, environment: environment.merging(extra) { $1 }),
                                          environment: ["PATH": "/usr/bin:/bin"], stdout: base + ".out", stderr: base + ".err")
         return Launched(process: process, stdoutPath: base + ".out", stderrPath: base + ".err")
     }
@@ -537,11 +418,11 @@ final class TestDesktop: @unchecked Sendable {
 
 /// A launcher started in the background.
 final class Launched: @unchecked Sendable {
-    let process: DesktopProcess
+    let process: SpawnedProcess
     let stdoutPath: String
     let stderrPath: String
 
-    init(process: DesktopProcess, stdoutPath: String, stderrPath: String) {
+    init(process: SpawnedProcess, stdoutPath: String, stderrPath: String) {
         self.process = process
         self.stdoutPath = stdoutPath
         self.stderrPath = stderrPath

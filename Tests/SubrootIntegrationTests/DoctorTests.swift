@@ -292,8 +292,8 @@ final class DoctorDesktop {
     let displayNumber: UInt32
     let runtimeDirectory: String
     let authorityFile: String
-    private var xvfb: SpawnedDaemon?
-    private var pulse: SpawnedDaemon?
+    private var xvfb: SpawnedProcess?
+    private var pulse: SpawnedProcess?
     private let directory: String
 
     var environment: [String: String] {
@@ -313,14 +313,14 @@ final class DoctorDesktop {
         try Shell.run(["xauth", "-f", serverAuthority, "add", ":\(number)", ".", cookie])
         try Shell.run(host.user.wrap(["xauth", "-f", authorityFile, "add", ":\(number)", ".", cookie]))
         do {
-            xvfb = try SpawnedDaemon(["/usr/bin/Xvfb", ":\(number)", "-screen", "0", "640x480x24", "-auth", serverAuthority, "-nolisten", "tcp"],
+            xvfb = try SpawnedProcess(daemon: ["/usr/bin/Xvfb", ":\(number)", "-screen", "0", "640x480x24", "-auth", serverAuthority, "-nolisten", "tcp"],
                                      log: directory + "/xvfb.log")
             let socket = "/tmp/.X11-unix/X\(number)"
             guard Self.poll(seconds: 20, { FileManager.default.fileExists(atPath: socket) && self.xvfb?.isRunning == true }) else {
                 throw TestHost.SetupError(description: "Xvfb :\(number) did not come up: \((try? String(contentsOfFile: directory + "/xvfb.log", encoding: .utf8)) ?? "")")
             }
             let user = host.user
-            pulse = try SpawnedDaemon(user.wrap(["/usr/bin/env", "XDG_RUNTIME_DIR=\(runtimeDirectory)", "HOME=\(directory)/pulse-home",
+            pulse = try SpawnedProcess(daemon: user.wrap(["/usr/bin/env", "XDG_RUNTIME_DIR=\(runtimeDirectory)", "HOME=\(directory)/pulse-home",
                                                  "pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n",
                                                  "-L", "module-native-protocol-unix", "-L", "module-null-sink sink_name=nullsink"]),
                                       log: directory + "/pulseaudio.log")
@@ -360,56 +360,3 @@ final class DoctorDesktop {
     }
 }
 
-/// A daemon started with posix_spawn, every descriptor above 2 closed, its
-/// output in a log; stopped with SIGTERM (SIGKILL after 5 s) and reaped.
-final class SpawnedDaemon {
-    let pid: pid_t
-    private var reaped = false
-
-    init(_ arguments: [String], log: String) throws {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = [strdup("PATH=/usr/bin:/bin"), nil]
-        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, arguments[0], &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw TestHost.SetupError(description: "posix_spawn \(arguments[0]): \(String(cString: strerror(rc)))") }
-        pid = child
-    }
-
-    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
-    private static let addCloseFrom: AddCloseFrom? =
-        dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np").map { unsafeBitCast($0, to: AddCloseFrom.self) }
-
-    var isRunning: Bool {
-        if reaped { return false }
-        var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == pid { reaped = true }
-        return !reaped
-    }
-
-    func stop() {
-        guard isRunning else { return }
-        kill(pid, SIGTERM)
-        if DoctorDesktop.poll(seconds: 5, { !self.isRunning }) { return }
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        reaped = true
-    }
-}

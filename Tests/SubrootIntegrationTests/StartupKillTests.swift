@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import Testing
 
 /// The launcher killed with SIGKILL at random moments of its start-up, and
@@ -160,8 +161,8 @@ struct StartupKillTests {
 /// /dev/null, stdout and stderr to a file or /dev/null) and reaped with
 /// waitpid.
 final class StartedLauncher {
-    let pid: pid_t
-    private var status: Int32?
+    let process: SpawnedProcess
+    var pid: pid_t { process.pid }
 
     convenience init(host: TestHost, environment: [String: String], command: [String], output: String? = nil) throws {
         try self.init(host: host, environment: environment, arguments: ["run", "--rootfs", host.rootfs, "--"] + command, output: output)
@@ -169,76 +170,40 @@ final class StartedLauncher {
 
     init(host: TestHost, environment: [String: String], arguments: [String], output: String? = nil) throws {
         let variables = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        let command = host.user.wrap(["/usr/bin/env"] + variables + [host.binary] + arguments)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = command.map { strdup($0) } + [nil]
-        let envp = [strdup("PATH=/usr/bin:/bin"), nil]
-        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, command[0], &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw TestHost.SetupError(description: "posix_spawn \(command[0]): \(String(cString: strerror(rc)))") }
-        pid = child
+        process = try SpawnedProcess(host.user.wrap(["/usr/bin/env"] + variables + [host.binary] + arguments),
+                                     environment: ["PATH": "/usr/bin:/bin"], stdout: output, stderr: output)
     }
 
     /// The exit status (128+N after signal N), or nil when it did not end
     /// in time (it is killed then).
     func wait(timeout: Double) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while status == nil {
-            var raw: Int32 = 0
-            let rc = waitpid(pid, &raw, WNOHANG)
-            if rc == pid {
-                let signal = raw & 0x7F
-                status = signal == 0 ? (raw >> 8) & 0xFF : 128 + signal
-            } else if Date() > deadline {
-                kill()
-                return nil
-            } else {
-                usleep(5_000)
-            }
-        }
-        return status
+        if process.wait(timeout: timeout) { return process.exitCode }
+        kill()
+        return nil
     }
 
     /// SIGKILL, and reaped.
     func kill() {
-        guard status == nil else { return }
-        Glibc.kill(pid, SIGKILL)
-        var raw: Int32 = 0
-        while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
-        status = 137
+        process.signal(SIGKILL)
+        process.wait(timeout: 30)
     }
 }
 
 /// pulseaudio as the test user with an XDG_RUNTIME_DIR of its own, started
-/// with posix_spawn (SpawnedDaemon: Foundation.Process's monitor hangs once
+/// with posix_spawn (SpawnedProcess: Foundation.Process's monitor hangs once
 /// pulseaudio closes the descriptors it inherited).
 final class UserPulseAudio {
     let host: TestHost
     let runtimeDirectory: String
     private let directory: String
-    private var daemon: SpawnedDaemon?
+    private var daemon: SpawnedProcess?
 
     init(host: TestHost) throws {
         self.host = host
         directory = try host.scratchDirectory("kill-pulse")
         runtimeDirectory = directory + "/run"
         try Shell.run(host.user.wrap(["install", "-d", "-m", "0700", runtimeDirectory, directory + "/pulse-home"]))
-        daemon = try SpawnedDaemon(host.user.wrap(["/usr/bin/env", "XDG_RUNTIME_DIR=\(runtimeDirectory)", "HOME=\(directory)/pulse-home",
+        daemon = try SpawnedProcess(daemon: host.user.wrap(["/usr/bin/env", "XDG_RUNTIME_DIR=\(runtimeDirectory)", "HOME=\(directory)/pulse-home",
                                                    "pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n",
                                                    "-L", "module-native-protocol-unix", "-L", "module-null-sink sink_name=nullsink"]),
                                    log: directory + "/pulseaudio.log")
@@ -260,15 +225,3 @@ final class UserPulseAudio {
     }
 }
 
-/// A small, fast generator with a seed (Vigna's SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -110,22 +110,24 @@ extension DesktopTests {
     /// A GUI app through its shipped profile.
     @Suite(.serialized)
     struct Apps {
-        @Test func xclockFromTheShippedProfileMapsAWindowAndEndsOnSIGTERM() throws {
+        /// xclock and xeyes share the x11-apps rootfs: the first creates it.
+        @Test(arguments: ["xclock", "xeyes"])
+        func theShippedProfileMapsAWindowAndEndsOnSIGTERM(profile: String) throws {
             let host = try TestHost.require()
             let desktop = try TestDesktop(host: host)
             defer { desktop.stop() }
             let x = desktop.xvfb
             // The first run creates the x11-apps rootfs from the profile's recipe.
-            let app = try desktop.launch(["run", "xclock"])
+            let app = try desktop.launch(["run", profile])
             defer { app.kill() }
             try #require(host.awaitRootfs("x11-apps", createdBy: app), "\(app.report)")
             var tree = ""
             let mapped = try poll(seconds: 60, interval: 0.5) {
                 tree = try x.windowTree()
-                return tree.contains("\"xclock\"") || !app.isRunning
+                return tree.contains("\"\(profile)\"") || !app.isRunning
             }
-            try #require(mapped && app.isRunning, "no xclock window on :\(x.number) after 60 s: \(app.report)\n--- xwininfo -root -tree\n\(tree)")
-            let info = try x.client(["xwininfo", "-name", "xclock"])
+            try #require(mapped && app.isRunning, "no \(profile) window on :\(x.number) after 60 s: \(app.report)\n--- xwininfo -root -tree\n\(tree)")
+            let info = try x.client(["xwininfo", "-name", profile])
             #expect(info.stdout.contains("Map State: IsViewable"), "\(info)")
 
             let sandbox = ProcessTable.descendants(of: app.pid)
@@ -134,8 +136,8 @@ extension DesktopTests {
             let ended = app.process.wait(timeout: 20)
             #expect(ended && app.exitCode == 143, "\(app.report)")
             #expect(ProcessTable.waitUntil(seconds: 5) { sandbox.allSatisfy { !ProcessTable.isAlive($0) } }, "sandbox processes left")
-            let gone = try poll(seconds: 5) { !(try x.windowTree()).contains("\"xclock\"") }
-            #expect(gone, "the xclock window stayed")
+            let gone = try poll(seconds: 5) { !(try x.windowTree()).contains("\"\(profile)\"") }
+            #expect(gone, "the \(profile) window stayed")
             #expect(desktop.leftovers().isEmpty, "\(desktop.leftovers())")
         }
     }

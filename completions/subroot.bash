@@ -173,13 +173,13 @@ _subroot() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|shell|profile|rootfs|desktop|idmap|doctor|subid|completions|help)
+    run|shell|ps|enter|stop|profile|rootfs|desktop|idmap|doctor|subid|completions|help)
         # Offer subcommand argument completions
         "_subroot_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run shell profile rootfs desktop idmap doctor subid completions help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run shell ps enter stop profile rootfs desktop idmap doctor subid completions help' -- "${cur}"))
         ;;
     esac
 }
@@ -232,6 +232,53 @@ _subroot_shell() {
     case "${positional_number}" in
     1)
         __subroot_add_completions -W "$(__subroot_custom_complete ---completion shell -- positional@0 "${COMP_CWORD}" "$(__subroot_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_subroot_ps() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __subroot_offer_flags_options 0
+}
+
+_subroot_enter() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __subroot_offer_flags_options -1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __subroot_add_completions -W "$(__subroot_custom_complete ---completion enter -- positional@0 "${COMP_CWORD}" "$(__subroot_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_subroot_stop() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--timeout)
+    __subroot_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __subroot_add_completions -W "$(__subroot_custom_complete ---completion stop -- positional@0 "${COMP_CWORD}" "$(__subroot_cursor_index_in_current_word)")"
         return
         ;;
     esac

@@ -35,6 +35,8 @@ pid_t sr_clone_fork(unsigned long namespace_flags) {
     return (pid_t)syscall(SYS_clone, namespace_flags | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
+int sr_setns(int fd, int nstype) { return setns(fd, nstype); }
+
 int sr_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
 long sr_mount_locked_flags(const char *path) {

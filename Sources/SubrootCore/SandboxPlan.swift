@@ -14,6 +14,9 @@ public struct SandboxPlan: Equatable, Sendable {
     public var workingDirectory: String
     /// A network namespace of its own with only loopback.
     public var isolateNetwork = false
+    /// With `isolateNetwork`: outbound connectivity through pasta, with no
+    /// way to the host's loopback.
+    public var outboundNetwork = false
     /// Supplementary groups of the command, as inside gids.
     public var supplementaryGroups: [UInt32] = []
     /// Capability numbers the command keeps; nil keeps the namespace's full
@@ -41,6 +44,7 @@ public struct SandboxPlan: Equatable, Sendable {
             && a.hostname == b.hostname && a.mounts == b.mounts && a.command == b.command
             && a.environment.map { $0.0 + "=" + $0.1 } == b.environment.map { $0.0 + "=" + $0.1 }
             && a.workingDirectory == b.workingDirectory && a.isolateNetwork == b.isolateNetwork
+            && a.outboundNetwork == b.outboundNetwork
             && a.supplementaryGroups == b.supplementaryGroups && a.capabilities == b.capabilities
             && a.syscallFilter == b.syscallFilter
     }

@@ -86,6 +86,7 @@ public enum SandboxPlanner {
             environment: environment(request, host: facts.environment),
             workingDirectory: PathName.normalized(request.workingDirectory))
         plan.isolateNetwork = request.isolateNetwork
+        plan.outboundNetwork = request.isolateNetwork && request.outboundNetwork
         plan.supplementaryGroups = request.extraGroups.map(\.insideGID)
         plan.capabilities = request.capabilities
         plan.syscallFilter = SyscallFilter(allowing: request.seccompAllow)

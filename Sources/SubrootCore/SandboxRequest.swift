@@ -13,6 +13,8 @@ public struct SandboxRequest: Sendable {
     public var tmpfs: [String] = []
     /// A network namespace of its own with only loopback, up.
     public var isolateNetwork = false
+    /// With `isolateNetwork`: user-mode outbound connectivity (pasta).
+    public var outboundNetwork = false
     /// Host groups mapped in and given to the command.
     public var extraGroups: [ExtraGroup] = []
     /// Host device directories (/dev/snd, /dev/dri) bound at the same path.

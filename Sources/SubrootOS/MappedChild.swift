@@ -12,8 +12,10 @@ enum MappedChild {
     /// written. The forwarded signals are left blocked in both.
     /// `prepare` runs in the child before it waits for its maps: work that
     /// needs no privilege overlaps the parent's newuidmap/newgidmap.
+    /// `afterMaps` runs in the parent once the maps are written, before the
+    /// child goes on (the isolated network is attached there).
     static func start(namespaces: UInt, uidMap: IDMap, gidMap: IDMap, prepare: () -> Void = {},
-                      body: () -> Never) throws -> pid_t {
+                      afterMaps: (pid_t) throws -> Void = { _ in }, body: () -> Never) throws -> pid_t {
         var sync: [Int32] = [-1, -1]
         try check("pipe", "launch synchronisation") { sr_pipe_cloexec(&sync) }
         SignalRelay.block()
@@ -42,6 +44,7 @@ enum MappedChild {
         close(sync[0])
         do {
             try IDMapHelper.writeMaps(pid: pid, uidMap: uidMap, gidMap: gidMap)
+            try afterMaps(pid)
         } catch {
             kill(pid, SIGKILL)
             close(sync[1])

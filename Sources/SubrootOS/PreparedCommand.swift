@@ -17,20 +17,24 @@ final class PreparedCommand {
     /// terminal sends (Ctrl-C), which no longer reach the command directly.
     let ownSession: Bool
 
-    init(_ plan: SandboxPlan) {
-        let name = plan.command[0]
+    convenience init(_ plan: SandboxPlan) {
+        self.init(command: plan.command, environment: plan.environment, workingDirectory: plan.workingDirectory)
+    }
+
+    init(command: [String], environment: [(String, String)], workingDirectory: String) {
+        let name = command[0]
         self.name = name
-        argv = CStringArray(plan.command)
-        envp = CStringArray(plan.environment.map { $0.0 + "=" + $0.1 })
+        argv = CStringArray(command)
+        envp = CStringArray(environment.map { $0.0 + "=" + $0.1 })
         if name.contains("/") {
             candidates = [name]
         } else {
-            let path = plan.value(ofEnvironment: "PATH") ?? SandboxPlanner.defaultPath
+            let path = environment.last { $0.0 == "PATH" }?.1 ?? SandboxPlanner.defaultPath
             candidates = path.split(separator: ":", omittingEmptySubsequences: false).map {
                 ($0.isEmpty ? "." : String($0)) + "/" + name
             }
         }
-        workingDirectory = plan.workingDirectory
+        self.workingDirectory = workingDirectory
         ownSession = isatty(STDIN_FILENO) != 1
     }
 

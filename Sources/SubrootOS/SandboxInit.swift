@@ -9,28 +9,20 @@ import SubrootCore
 enum SandboxInit {
     static func run(_ plan: SandboxPlan, command: PreparedCommand, filter: CompiledFilter) -> Never {
         do {
-            let groups = plan.supplementaryGroups.map { gid_t($0) }
-            try check("setgroups", groups.isEmpty ? "no supplementary groups" : groups.map(String.init).joined(separator: ",")) {
-                setgroups(groups.count, groups)
-            }
+            try CommandPolicy.setGroups(plan.supplementaryGroups)
             if plan.isolateNetwork { try check("ioctl", "SIOCSIFFLAGS lo up") { sr_loopback_up() } }
             try RootFilesystem.enter(plan)
-            // Inherited by the command: no exec may gain privileges (a
-            // setuid binary in the rootfs gains nothing)...
-            try check("prctl", "PR_SET_NO_NEW_PRIVS") { sr_set_no_new_privs() }
-            // ...and it starts with only the capabilities its profile lists.
-            if let keep = plan.capabilities {
-                let mask = keep.reduce(UInt64(0)) { $0 | (1 << UInt64($1)) }
-                var failed: Int32 = -1
-                try check("prctl", failed >= 0 ? "PR_CAPBSET_DROP \(failed)" : "limit capabilities") {
-                    sr_limit_exec_capabilities(mask, &failed)
-                }
-            }
-            try SyscallFilterLoader.install(try filter.program.get())
+            try CommandPolicy.limit(capabilities: plan.capabilities, filter: try filter.program.get())
         } catch {
             StandardError.report("\(error)")
             _exit(SandboxExit.launchFailed)
         }
+        superviseAndExit(command)
+    }
+
+    /// Starts the command, passes signals on to it, reaps every child, and
+    /// exits with the command's status.
+    static func superviseAndExit(_ command: PreparedCommand) -> Never {
         let app = command.spawn()
 
         // Signals were blocked since before clone: any that arrived meanwhile

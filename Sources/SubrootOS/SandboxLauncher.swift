@@ -16,14 +16,18 @@ public enum SandboxLauncher {
     public static let namespaces = sr_CLONE_NEWUSER | sr_CLONE_NEWNS | sr_CLONE_NEWPID | sr_CLONE_NEWIPC | sr_CLONE_NEWUTS
 
     /// Returns the exit code for subroot: the command's status, or 128+N.
-    public static func run(_ plan: SandboxPlan) throws -> Int32 {
+    /// `started` gets the host pid of the sandbox's PID 1 once it runs with
+    /// its maps (and its network), before the launcher waits.
+    public static func run(_ plan: SandboxPlan, started: (pid_t) -> Void = { _ in }) throws -> Int32 {
         let command = PreparedCommand(plan)
         let flags = namespaces | (plan.isolateNetwork ? sr_CLONE_NEWNET : 0)
         let filter = CompiledFilter()
         let pid = try MappedChild.start(namespaces: flags, uidMap: plan.uidMap, gidMap: plan.gidMap,
-                                        prepare: { filter.compile(plan.syscallFilter) }) {
+                                        prepare: { filter.compile(plan.syscallFilter) },
+                                        afterMaps: { if plan.outboundNetwork { try PastaNetwork.attach(to: $0) } }) {
             SandboxInit.run(plan, command: command, filter: filter)
         }
+        started(pid)
         return SandboxExit.fromWaitStatus(MappedChild.relaySignalsAndWait(pid))
     }
 }

@@ -35,6 +35,7 @@ public enum ProfileSandbox {
         request.rootMode = profile.rootfsMode
         request.hostname = profile.hostname
         request.isolateNetwork = profile.network != .host
+        request.outboundNetwork = profile.network == .isolated
         request.capabilities = Set(profile.capabilities.map(\.number))
         request.seccompAllow = Set(profile.seccompAllow)
 

@@ -55,6 +55,8 @@ enum Launch {
             desktop = try DesktopSession.prepare(profile, request: &request, environment: ProcessEnvironment.current())
         }
         defer { desktop?.end() }
+        var registered: (SandboxRegistry, String)? = nil
+        defer { if let (registry, id) = registered { registry.remove(id) } }
         let rootfs = request.rootfs
         var facts = HostFacts(
             uidMap: maps.uidMap, gidMap: maps.gidMap,
@@ -63,7 +65,26 @@ enum Launch {
             hostNode: { RootfsCheck.hostNode($0) })
         facts.terminal = ControllingTerminal.path()
         let plan = try SandboxPlanner.plan(request, facts: facts)
-        return try SandboxLauncher.run(plan)
+        return try SandboxLauncher.run(plan) { initPid in
+            registered = register(plan, profile: spec.profile?.name, initPid: initPid)
+        }
+    }
+
+    /// The sandbox's record for `ps`, `enter` and `stop`; removed when the
+    /// launch returns. A sandbox runs without one when it cannot be written.
+    static func register(_ plan: SandboxPlan, profile: String?, initPid: pid_t) -> (SandboxRegistry, String)? {
+        do {
+            let registry = try SandboxRegistry(environment: ProcessEnvironment.current())
+            let ticks = ProcessLiveness.startTicks(initPid) ?? 0
+            let id = try registry.register(base: SandboxRecord.idBase(profile: profile, rootfs: plan.rootfs)) {
+                SandboxRecord(id: $0, launcherPid: getpid(), initPid: initPid, initStartTicks: ticks,
+                              startedAt: Int64(time(nil)), profile: profile, plan: plan)
+            }
+            return (registry, id)
+        } catch {
+            StandardError.warn("this sandbox is not listed by `subroot ps`: \(error)")
+            return nil
+        }
     }
 
     /// A profile's request: its rootfs created from its recipe first when
@@ -71,9 +92,6 @@ enum Launch {
     static func spec(profile argument: String, userArguments: [String], shell: Bool) throws -> Spec {
         let user = UserContext.current()
         let profile = try user.loader.load(argument)
-        if profile.network == .isolated {
-            throw LaunchError("\(profile.origin): network = \"isolated\" is not available yet; use \"host\" or \"none\"")
-        }
         if !user.store.exists(profile.rootfs) {
             guard let recipe = profile.recipe else {
                 throw LaunchError("rootfs \(profile.rootfs) of profile \(profile.name) is missing, and the profile has no [recipe] to create it; `subroot rootfs create \(profile.rootfs) ...` or `subroot rootfs import \(profile.rootfs) FILE`")

@@ -11,6 +11,6 @@ struct Subroot: ParsableCommand {
             128+N when it was killed by signal N.
             """,
         version: "0.1.0",
-        subcommands: [Run.self, Shell.self, ProfileCommand.self, RootfsCommand.self, DesktopCommand.self, IDMapCommand.self, DoctorCommand.self, SubidCommand.self, Completions.self]
+        subcommands: [Run.self, Shell.self, Ps.self, Enter.self, Stop.self, ProfileCommand.self, RootfsCommand.self, DesktopCommand.self, IDMapCommand.self, DoctorCommand.self, SubidCommand.self, Completions.self]
     )
 }

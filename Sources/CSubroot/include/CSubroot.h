@@ -18,6 +18,9 @@ extern const unsigned long sr_CLONE_NEWNET;
 /// Returns the child's pid in the parent, 0 in the child, -1 with errno.
 pid_t sr_clone_fork(unsigned long namespace_flags);
 
+/// setns(2): joins the namespace `fd` refers to (nstype 0: whatever it is).
+int sr_setns(int fd, int nstype);
+
 /// pipe2(fds, O_CLOEXEC).
 int sr_pipe_cloexec(int fds[2]);
 

@@ -1,0 +1,28 @@
+import CSubroot
+import Glibc
+
+/// What the command of a sandbox runs under, applied by the process that
+/// starts it (PID 1, or `enter`'s helper) to itself before it spawns it.
+enum CommandPolicy {
+    static func setGroups(_ gids: [UInt32]) throws {
+        let groups = gids.map { gid_t($0) }
+        try check("setgroups", groups.isEmpty ? "no supplementary groups" : groups.map(String.init).joined(separator: ",")) {
+            setgroups(groups.count, groups)
+        }
+    }
+
+    /// No exec may gain privileges (a setuid binary in the rootfs gains
+    /// nothing); programs executed start with only `capabilities` (nil: the
+    /// namespace's full set); the syscall filter, last.
+    static func limit(capabilities: Set<Int>?, filter program: [UInt8]) throws {
+        try check("prctl", "PR_SET_NO_NEW_PRIVS") { sr_set_no_new_privs() }
+        if let keep = capabilities {
+            let mask = keep.reduce(UInt64(0)) { $0 | (1 << UInt64($1)) }
+            var failed: Int32 = -1
+            try check("prctl", failed >= 0 ? "PR_CAPBSET_DROP \(failed)" : "limit capabilities") {
+                sr_limit_exec_capabilities(mask, &failed)
+            }
+        }
+        try SyscallFilterLoader.install(program)
+    }
+}

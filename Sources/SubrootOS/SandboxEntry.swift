@@ -1,0 +1,76 @@
+import CSubroot
+import Glibc
+import SubrootCore
+
+/// `subroot enter`: a command started inside a running sandbox, under the
+/// policy its own command runs under.
+///
+/// This process (single-threaded, as setns into a user namespace requires)
+/// opens the namespaces of the sandbox's PID 1, checks that PID 1 is still
+/// the process the record names, and forks a helper. The helper joins the
+/// user namespace first (which gives it the capabilities to join the rest),
+/// then the mount namespace (whose root is the sandbox's root), ipc, uts,
+/// the network namespace when the sandbox has its own, and the pid
+/// namespace, which takes effect for the children it starts. It takes the
+/// record's supplementary groups, no_new_privs, capability limit and
+/// syscall filter, spawns the command (a process of the sandbox's pid
+/// namespace), passes signals on to it and exits with its status.
+public enum SandboxEntry {
+    /// The namespaces joined, user first; a namespace this process shares
+    /// with the sandbox (the host's network) is not joined.
+    static let namespaces = ["user", "mnt", "ipc", "uts", "net", "pid"]
+
+    public static func run(_ record: SandboxRecord, command: [String], extraEnvironment: [(String, String)]) throws -> Int32 {
+        var fds: [(fd: Int32, name: String)] = []
+        defer { for entry in fds { close(entry.fd) } }
+        for name in namespaces {
+            let path = "/proc/\(record.initPid)/ns/\(name)"
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            if fd < 0 {
+                if errno == ENOENT { throw LaunchError("sandbox \(record.id) has ended") }
+                throw SystemError("open", path, errno: errno)
+            }
+            if name != "user" && sameNamespace(fd, "/proc/self/ns/\(name)") { close(fd); continue }
+            fds.append((fd, name))
+        }
+        // The fds name the namespaces of the process that has the pid now:
+        // it must still be the sandbox's PID 1.
+        guard ProcessLiveness.startTicks(record.initPid) == record.initStartTicks else {
+            throw LaunchError("sandbox \(record.id) has ended")
+        }
+        var environment = record.environment
+        for (name, value) in extraEnvironment {
+            environment.removeAll { $0.0 == name }
+            environment.append((name, value))
+        }
+        let prepared = PreparedCommand(command: command, environment: environment,
+                                       workingDirectory: record.workingDirectory)
+        let program = try SyscallFilterLoader.compile(record.syscallFilter)
+        SignalRelay.block()
+        let pid = sr_clone_fork(0)
+        if pid < 0 {
+            let err = errno
+            SignalRelay.unblock()
+            throw SystemError("fork", "enter helper", errno: err)
+        }
+        if pid == 0 {
+            do {
+                for (fd, name) in fds {
+                    try check("setns", "/proc/\(record.initPid)/ns/\(name)") { sr_setns(fd, 0) }
+                }
+                try CommandPolicy.setGroups(record.supplementaryGroups)
+                try CommandPolicy.limit(capabilities: record.capabilities.map(Set.init), filter: program)
+            } catch {
+                StandardError.report("\(error)")
+                _exit(SandboxExit.launchFailed)
+            }
+            SandboxInit.superviseAndExit(prepared)
+        }
+        return SandboxExit.fromWaitStatus(MappedChild.relaySignalsAndWait(pid))
+    }
+
+    static func sameNamespace(_ fd: Int32, _ path: String) -> Bool {
+        var a = stat(), b = stat()
+        return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino
+    }
+}

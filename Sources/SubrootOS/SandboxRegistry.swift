@@ -1,0 +1,80 @@
+import Glibc
+import SubrootCore
+
+/// The user's running sandboxes: one `SandboxRecord` file each in
+/// `RUNTIME/subroot/sandboxes/ID`, written by the launcher once the sandbox's
+/// PID 1 runs and removed when it ends. A record whose launcher is gone, or
+/// whose PID 1 is not the process it names (a reused pid), is stale: it is
+/// ignored, and removed by whoever finds it.
+public struct SandboxRegistry: Sendable {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    public init(environment: [String: String]) throws {
+        directory = try RuntimeDirectory.path(environment: environment) + "/subroot/sandboxes"
+    }
+
+    /// Writes the record `make(id)` under the first free id `BASE-N`; returns
+    /// the id. The file appears whole (written aside, then linked in).
+    public func register(base: String, _ make: (String) -> SandboxRecord) throws -> String {
+        try UserContext.makeDirectories(directory, mode: 0o700)
+        let scratch = directory + "/.new-\(getpid())"
+        for n in 1...10_000 {
+            let id = "\(base)-\(n)"
+            let path = directory + "/" + id
+            if access(path, F_OK) == 0 {
+                guard let record = read(id), !Self.isLive(record) else { continue }
+                unlink(path)
+            }
+            try FileText.replace(scratch, make(id).encoded(), mode: 0o600)
+            defer { unlink(scratch) }
+            if link(scratch, path) == 0 { return id }
+            if errno != EEXIST { throw SystemError("link", path, errno: errno) }
+        }
+        throw LaunchError("no free sandbox id \(base)-N in \(directory)")
+    }
+
+    public func remove(_ id: String) {
+        unlink(directory + "/" + id)
+    }
+
+    /// The record of `id`, live or not; nil when there is none or it cannot
+    /// be read.
+    public func read(_ id: String) -> SandboxRecord? {
+        guard SandboxRecord.isValidID(id), let text = FileReading.text(atPath: directory + "/" + id) else { return nil }
+        return try? SandboxRecord(decoding: text)
+    }
+
+    /// The running sandboxes, oldest first; stale records are removed.
+    public func running() -> [SandboxRecord] {
+        var records: [SandboxRecord] = []
+        for name in FileReading.entries(atPath: directory) where SandboxRecord.isValidID(name) {
+            guard let record = read(name) else { continue }
+            if Self.isLive(record) { records.append(record) } else { remove(name) }
+        }
+        return records.sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
+    }
+
+    /// The sandbox a user named: by id, or by its profile when exactly one
+    /// sandbox of that profile runs.
+    public func find(_ name: String) throws -> SandboxRecord {
+        let all = running()
+        if let record = all.first(where: { $0.id == name }) { return record }
+        let ofProfile = all.filter { $0.profile == name }
+        if ofProfile.count == 1 { return ofProfile[0] }
+        if ofProfile.count > 1 {
+            throw LaunchError("\(ofProfile.count) sandboxes of profile \(name) run: \(ofProfile.map(\.id).joined(separator: ", ")); name one by its id")
+        }
+        let known = all.isEmpty ? "no sandbox of yours is running" : "running: " + all.map(\.id).joined(separator: ", ")
+        throw LaunchError("no running sandbox \(name) (\(known)); `subroot ps` lists them")
+    }
+
+    /// Whether the launcher runs and the recorded PID 1 is still that process.
+    public static func isLive(_ record: SandboxRecord) -> Bool {
+        ProcessLiveness.isRunning(record.launcherPid) && ProcessLiveness.isRunning(record.initPid)
+            && ProcessLiveness.startTicks(record.initPid) == record.initStartTicks
+    }
+}

@@ -1,0 +1,14 @@
+import SubrootOS
+
+/// The user's running sandboxes, for `ps`, `enter` and `stop`.
+enum SandboxCompletion {
+    /// The ids of the running sandboxes.
+    static func ids(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
+        guard let registry = try? SandboxRegistry(environment: ProcessEnvironment.current()) else { return [] }
+        return registry.running().map(\.id).filter { $0.hasPrefix(prefix) }
+    }
+
+    static func registry() throws -> SandboxRegistry {
+        try SandboxRegistry(environment: ProcessEnvironment.current())
+    }
+}

@@ -182,6 +182,30 @@ int sr_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[
     return rc;
 }
 
+pid_t sr_spawn_tied(const char *path, char *const argv[], char *const envp[], int err_fd, int fd3) {
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid != 0) return pid;
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) != 0 || getppid() != parent) _exit(127);
+    setsid();
+    sigset_t none;
+    sigemptyset(&none);
+    for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    /* Moved above 10 first, so that no dup2 below overwrites a source. */
+    int err = fcntl(err_fd, F_DUPFD_CLOEXEC, 10);
+    int extra = fd3 >= 0 ? fcntl(fd3, F_DUPFD_CLOEXEC, 10) : -1;
+    int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (err < 0 || (fd3 >= 0 && extra < 0) || devnull < 0) _exit(127);
+    if (dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(err, 2) < 0) _exit(127);
+    if (extra >= 0 && dup2(extra, 3) < 0) _exit(127);
+    /* Nothing else of the parent's: descriptors it inherited without
+       close-on-exec (a caller's pipes) would stay open as long as this runs. */
+    syscall(SYS_close_range, extra >= 0 ? 4U : 3U, ~0U, 0U);
+    execve(path, argv, envp);
+    _exit(127);
+}
+
 int sr_wifexited(int status) { return WIFEXITED(status); }
 int sr_wexitstatus(int status) { return WEXITSTATUS(status); }
 int sr_wifsignaled(int status) { return WIFSIGNALED(status); }

@@ -22,9 +22,11 @@ public enum SandboxLauncher {
         let command = PreparedCommand(plan)
         let flags = namespaces | (plan.isolateNetwork ? sr_CLONE_NEWNET : 0)
         let filter = CompiledFilter()
+        var network: PastaNetwork? = nil
+        defer { network?.end() }
         let pid = try MappedChild.start(namespaces: flags, uidMap: plan.uidMap, gidMap: plan.gidMap,
                                         prepare: { filter.compile(plan.syscallFilter) },
-                                        afterMaps: { if plan.outboundNetwork { try PastaNetwork.attach(to: $0) } }) {
+                                        afterMaps: { if plan.outboundNetwork { network = try PastaNetwork.attach(to: $0) } }) {
             SandboxInit.run(plan, command: command, filter: filter)
         }
         started(pid)

@@ -7,12 +7,17 @@ import Testing
 struct ProfileRunTests {
     /// A store entry made from the busybox rootfs, for fast profile runs.
     func busyboxEntry(_ host: TestHost, name: String) throws {
+        // Suites that run at the same time share the entry: one imports it.
+        Self.importLock.lock()
+        defer { Self.importLock.unlock() }
         if FileManager.default.fileExists(atPath: host.store + "/" + name + "/root") { return }
         let archive = try host.scratchDirectory("bb") + "/bb.tar"
         try Shell.run(host.user.wrap(["tar", "--owner=0", "--group=0", "--numeric-owner", "-cf", archive, "-C", host.rootfs, "."]))
         let r = try host.subroot(["rootfs", "import", name, archive])
         try #require(r.status == 0, "\(r)")
     }
+
+    static let importLock = NSLock()
 
     @Test func aProfileRunsItsCommandWithItsBindsEnvironmentAndHome() throws {
         let host = try TestHost.require()

@@ -79,6 +79,13 @@ int sr_mask_signals(int how, const int *signals, size_t count);
 /// Returns 0 or an errno.
 int sr_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_session);
 
+/// fork + execve of a helper that must not outlive this process: it gets
+/// PR_SET_PDEATHSIG(SIGTERM), a session of its own (a terminal's Ctrl-C is
+/// not for it), default signal handling and an empty mask, stdin and stdout
+/// from /dev/null, `err_fd` as stderr and `fd3` as descriptor 3 (-1: none).
+/// Returns the pid, or -1 with errno when fork fails; a failed exec exits 127.
+pid_t sr_spawn_tied(const char *path, char *const argv[], char *const envp[], int err_fd, int fd3);
+
 /// Decoded wait(2) status.
 int sr_wifexited(int status);
 int sr_wexitstatus(int status);

@@ -20,6 +20,7 @@ public struct Doctor {
     public var accounts: HostAccounts
     public var storeDirectory: String
     public var procSys = "/proc/sys"
+    public var tunDevice = "/dev/net/tun"
 
     public init(environment: [String: String], user: HostUser, subordinateIDs: SubordinateIDSource,
                 accounts: HostAccounts, storeDirectory: String) {
@@ -40,6 +41,7 @@ public struct Doctor {
         checks.append(extraGroups())
         checks.append(overlayfs())
         checks.append(store())
+        checks.append(isolatedNetwork())
         checks.append(display())
         checks.append(pulseAudio())
         return checks
@@ -334,6 +336,29 @@ public struct Doctor {
                             fix: "free space there, or set XDG_DATA_HOME to a directory on a larger file system")
         }
         return .ok(name, "\(shown) GiB free in \(where_)")
+    }
+
+    // MARK: - Networking
+
+    /// What `network = "isolated"` needs: pasta, and a /dev/net/tun the user
+    /// can open (pasta makes the sandbox's tap device through it). A warning
+    /// at worst: only profiles asking for an isolated network need it.
+    public func isolatedNetwork() -> DoctorCheck {
+        let name = "network"
+        guard let pasta = Executable.find("pasta") else {
+            return .warning(name, "pasta is not installed: profiles with network = \"isolated\" cannot start",
+                            fix: "sudo apt-get install passt")
+        }
+        let fd = open(tunDevice, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else {
+            let err = errno
+            let fix = err == ENOENT ? "sudo modprobe tun (and make \(tunDevice) with mode 0666)"
+                : "sudo chmod 0666 \(tunDevice) (Debian's default mode)"
+            return .warning(name, "open \(tunDevice): \(SystemError.describe(err)): pasta cannot make a network for profiles with network = \"isolated\"",
+                            fix: fix)
+        }
+        close(fd)
+        return .ok(name, "\(pasta) and \(tunDevice) are usable for network = \"isolated\"")
     }
 
     // MARK: - Desktop

@@ -13,16 +13,19 @@ struct DoctorTests {
         let host = try TestHost.require()
         let desktop = try DoctorDesktop(host: host)
         defer { desktop.stop() }
-        let r = try host.subroot(["doctor"], environment: desktop.environment)
+        // A /dev/net/tun as Debian makes it (this machine kind's is 0600).
+        let tun = try IsolatedNetworkTests.tunNode(host, mode: "0666")
+        let r = try host.subroot(["doctor"], replacing: [(tun, "/dev/net/tun")], environment: desktop.environment)
         #expect(r.status == 0, "\(r)")
         let lines = DoctorOutput(r.stdout)
-        for name in ["user-namespaces", "newuidmap", "newgidmap", "subuid", "subgid", "groups", "overlayfs", "display", "pulseaudio"] {
+        for name in ["user-namespaces", "newuidmap", "newgidmap", "subuid", "subgid", "groups", "overlayfs", "network", "display", "pulseaudio"] {
             #expect(lines.status(name) == "ok", "\(name): \(r)")
         }
         // The store is ok, or warns about free space on a small disk; never a problem.
         #expect(["ok", "warning"].contains(lines.status("store")), "\(r)")
         #expect(lines.summary("newuidmap") == "/usr/bin/newuidmap is setuid root", "\(r)")
         #expect(lines.summary("display") == "display :\(desktop.displayNumber) answers with your cookie", "\(r)")
+        #expect(lines.summary("network") == "/usr/bin/pasta and /dev/net/tun are usable for network = \"isolated\"", "\(r)")
         #expect(lines.summary("pulseaudio") == "server unix:\(desktop.runtimeDirectory)/pulse/native answers", "\(r)")
         let start = try host.user.subordinateStart(file: "/etc/subuid")
         #expect(lines.summary("subuid")?.hasPrefix("subroot-test: \(start)-\(UInt64(start) + 65535) (65536 ids) in /etc/subuid") == true, "\(r)")
@@ -65,6 +68,28 @@ struct DoctorTests {
         #expect(lines.status("newgidmap") == "ok", "\(r)")
     }
 
+    @Test func aTunDeviceTheUserCannotOpenOrNoPastaIsAWarningWithTheFix() throws {
+        let host = try TestHost.require()
+        let tun = try IsolatedNetworkTests.tunNode(host, mode: "0600")
+        let r = try host.subroot(["doctor"], replacing: [(tun, "/dev/net/tun")])
+        let lines = DoctorOutput(r.stdout)
+        #expect(lines.status("network") == "warning", "\(r)")
+        #expect(lines.summary("network") == "open /dev/net/tun: Permission denied (EACCES): pasta cannot make a network for profiles with network = \"isolated\"", "\(r)")
+        #expect(lines.fix("network") == "sudo chmod 0666 /dev/net/tun (Debian's default mode)", "\(r)")
+        // Only isolated profiles need it: a warning does not fail the doctor.
+        #expect(lines.status("subuid") == "ok" && lines.status("user-namespaces") == "ok", "\(r)")
+        #expect(!r.stdout.contains("problem  network"), "\(r)")
+
+        // pasta gone: a file that is not executable where it was.
+        let notPasta = host.stage + "/not-pasta"
+        try "".write(toFile: notPasta, atomically: false, encoding: .utf8)
+        let missing = try host.subroot(["doctor"], replacing: [(notPasta, "/usr/bin/pasta")])
+        let missingLines = DoctorOutput(missing.stdout)
+        #expect(missingLines.status("network") == "warning", "\(missing)")
+        #expect(missingLines.summary("network") == "pasta is not installed: profiles with network = \"isolated\" cannot start", "\(missing)")
+        #expect(missingLines.fix("network") == "sudo apt-get install passt", "\(missing)")
+    }
+
     @Test func anUnreachableDisplayIsAProblemNamingTheDisplay() throws {
         let host = try TestHost.require()
         let number = try #require(DoctorDesktop.freeDisplayNumber(from: 290))
@@ -103,7 +128,7 @@ struct DoctorTests {
         #expect(object["ok"] as? Bool == true, "\(r)")
         let checks = try #require(object["checks"] as? [[String: Any]])
         #expect(checks.compactMap { $0["name"] as? String } == ["user-namespaces", "newuidmap", "newgidmap", "subuid", "subgid",
-                                                                 "groups", "overlayfs", "store", "display", "pulseaudio"], "\(r)")
+                                                                 "groups", "overlayfs", "store", "network", "display", "pulseaudio"], "\(r)")
         let display = try #require(checks.first { $0["name"] as? String == "display" })
         #expect(display["status"] as? String == "warning")
         #expect(display["summary"] as? String == "DISPLAY is not set: profiles with x11 = true cannot start")

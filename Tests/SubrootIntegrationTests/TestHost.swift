@@ -94,17 +94,18 @@ final class TestHost: @unchecked Sendable {
     /// tests running at the same time.
     @discardableResult
     func subroot(_ arguments: [String], as runner: TestUser? = nil, replacing files: [(String, String)],
-                 timeout: Double = 60) throws -> Shell.Result {
+                 environment: [String: String] = [:], timeout: Double = 60) throws -> Shell.Result {
         let who = runner ?? user
         var script = ""
         var places: [String] = []
+        let variables = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         for (index, pair) in files.enumerated() {
             script += "mount --bind \"$\(2 * index + 1)\" \"$\(2 * index + 2)\" && "
             places += [pair.0, pair.1]
         }
         script += "shift \(places.count) && exec \"$@\""
         return try Shell.run(["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh"]
-                             + places + who.wrap([binary] + arguments), timeout: timeout, check: false)
+                             + places + who.wrap(["/usr/bin/env"] + variables + [binary] + arguments), timeout: timeout, check: false)
     }
 
     /// A copy of newuidmap without its setuid bit, for `replacing:`.

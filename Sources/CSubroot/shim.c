@@ -39,6 +39,10 @@ int sr_setns(int fd, int nstype) { return setns(fd, nstype); }
 
 int sr_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
+int sr_open_tmpfile(const char *directory, mode_t mode) {
+    return open(directory, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+}
+
 long sr_mount_locked_flags(const char *path) {
     struct statvfs fs;
     if (statvfs(path, &fs) != 0) return -1;

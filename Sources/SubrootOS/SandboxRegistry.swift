@@ -1,3 +1,4 @@
+import CSubroot
 import Glibc
 import SubrootCore
 
@@ -18,10 +19,13 @@ public struct SandboxRegistry: Sendable {
     }
 
     /// Writes the record `make(id)` under the first free id `BASE-N`; returns
-    /// the id. The file appears whole (written aside, then linked in).
+    /// the id. The file appears whole: written unnamed (O_TMPFILE) and then
+    /// linked in, so a launcher killed meanwhile leaves nothing; where the
+    /// file system has no O_TMPFILE, written aside as `.new-PID`, which the
+    /// next registration removes once PID is gone.
     public func register(base: String, _ make: (String) -> SandboxRecord) throws -> String {
         try UserContext.makeDirectories(directory, mode: 0o700)
-        let scratch = directory + "/.new-\(getpid())"
+        sweepScratchFiles()
         for n in 1...10_000 {
             let id = "\(base)-\(n)"
             let path = directory + "/" + id
@@ -29,12 +33,39 @@ public struct SandboxRegistry: Sendable {
                 guard let record = read(id), !Self.isLive(record) else { continue }
                 unlink(path)
             }
-            try FileText.replace(scratch, make(id).encoded(), mode: 0o600)
-            defer { unlink(scratch) }
-            if link(scratch, path) == 0 { return id }
-            if errno != EEXIST { throw SystemError("link", path, errno: errno) }
+            if try link(make(id).encoded(), at: path) { return id }
         }
         throw LaunchError("no free sandbox id \(base)-N in \(directory)")
+    }
+
+    /// Creates `path` holding `text` unless it exists (false then).
+    func link(_ text: String, at path: String) throws -> Bool {
+        let fd = sr_open_tmpfile(directory, 0o600)
+        if fd < 0 {
+            guard errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL else {
+                throw SystemError("open(O_TMPFILE)", directory, errno: errno)
+            }
+            let scratch = directory + "/.new-\(getpid())"
+            try FileText.replace(scratch, text, mode: 0o600)
+            defer { unlink(scratch) }
+            if Glibc.link(scratch, path) == 0 { return true }
+            if errno != EEXIST { throw SystemError("link", path, errno: errno) }
+            return false
+        }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        guard FileWriting.writeAll(fd, bytes, count: bytes.count) else { throw SystemError("write", directory, errno: errno) }
+        if linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0 { return true }
+        if errno != EEXIST { throw SystemError("linkat", path, errno: errno) }
+        return false
+    }
+
+    /// Removes `.new-PID` files of launchers that are gone.
+    func sweepScratchFiles() {
+        for name in FileReading.entries(atPath: directory) where name.hasPrefix(".new-") {
+            guard let pid = pid_t(name.dropFirst(5)), !ProcessLiveness.isRunning(pid) else { continue }
+            unlink(directory + "/" + name)
+        }
     }
 
     public func remove(_ id: String) {

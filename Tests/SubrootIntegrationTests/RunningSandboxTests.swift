@@ -143,11 +143,23 @@ import Testing
         let left = try runtime.waitListed(1)
         #expect(left[0].command == ["/bin/sleep", "601"], "\(left)")
         #expect(RecordDirectory.entries(runtime.records).count == 1, "the stale record is removed")
+        // A record written aside (where O_TMPFILE is missing) by a launcher
+        // killed before linking it is swept by the next registration; one of
+        // a launcher still running is not.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let deadScratch = runtime.records + "/.new-\(gone.processIdentifier)", liveScratch = runtime.records + "/.new-1"
+        try "partial".write(toFile: deadScratch, atomically: false, encoding: .utf8)
+        try "partial".write(toFile: liveScratch, atomically: false, encoding: .utf8)
         // A new sandbox takes the free id.
         let c = try runtime.start(["run", "--rootfs", host.rootfs, "--", "/bin/sleep", "602"])
         defer { c.kill() }
         let now = try runtime.waitListed(2)
         #expect(now.first { $0.command.last == "602" }?.id == freed, "\(now)")
+        #expect(!FileManager.default.fileExists(atPath: deadScratch))
+        #expect(FileManager.default.fileExists(atPath: liveScratch))
     }
 
     @Test func enterRunsUnderTheSandboxsFullSetForRunWithARootfs() throws {

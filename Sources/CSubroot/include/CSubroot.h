@@ -23,6 +23,9 @@ int sr_setns(int fd, int nstype);
 
 /// pipe2(fds, O_CLOEXEC).
 int sr_pipe_cloexec(int fds[2]);
+/// An unnamed regular file in `directory` (O_TMPFILE), for linkat; -1 and
+/// errno (EOPNOTSUPP, EISDIR) where the file system has none.
+int sr_open_tmpfile(const char *directory, mode_t mode);
 
 /// The MS_* flags of the mount at `path` that a remount must keep
 /// (nosuid, nodev, noexec and the atime flags, which a user namespace cannot

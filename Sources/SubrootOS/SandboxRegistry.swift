@@ -22,10 +22,12 @@ public struct SandboxRegistry: Sendable {
     /// the id. The file appears whole: written unnamed (O_TMPFILE) and then
     /// linked in, so a launcher killed meanwhile leaves nothing; where the
     /// file system has no O_TMPFILE, written aside as `.new-PID`, which the
-    /// next registration removes once PID is gone.
+    /// next registration removes once PID is gone, as it removes every stale
+    /// record.
     public func register(base: String, _ make: (String) -> SandboxRecord) throws -> String {
         try UserContext.makeDirectories(directory, mode: 0o700)
         sweepScratchFiles()
+        _ = running() // removes stale records, of any id
         for n in 1...10_000 {
             let id = "\(base)-\(n)"
             let path = directory + "/" + id

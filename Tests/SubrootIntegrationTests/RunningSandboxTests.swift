@@ -153,13 +153,21 @@ import Testing
         let deadScratch = runtime.records + "/.new-\(gone.processIdentifier)", liveScratch = runtime.records + "/.new-1"
         try "partial".write(toFile: deadScratch, atomically: false, encoding: .utf8)
         try "partial".write(toFile: liveScratch, atomically: false, encoding: .utf8)
+        // And a stale record under another id: b's, with a launcher that is gone.
+        let live = try String(contentsOfFile: runtime.records + "/" + (listed.first { $0.command.last == "601" }!.id), encoding: .utf8)
+        let ghost = runtime.records + "/ghost-7"
+        try live.split(separator: "\n").map { $0.hasPrefix("launcher=") ? "launcher=\(gone.processIdentifier)" : String($0) }
+            .joined(separator: "\n").appending("\n").write(toFile: ghost, atomically: false, encoding: .utf8)
         // A new sandbox takes the free id.
         let c = try runtime.start(["run", "--rootfs", host.rootfs, "--", "/bin/sleep", "602"])
         defer { c.kill() }
-        let now = try runtime.waitListed(2)
-        #expect(now.first { $0.command.last == "602" }?.id == freed, "\(now)")
+        // Looked at before any `ps` (which removes stale records too) runs.
+        #expect(ProcessTable.waitUntil(seconds: 20) { FileManager.default.fileExists(atPath: runtime.records + "/" + freed) })
+        #expect(!FileManager.default.fileExists(atPath: ghost), "a stale record of another id is removed by a registration")
         #expect(!FileManager.default.fileExists(atPath: deadScratch))
         #expect(FileManager.default.fileExists(atPath: liveScratch))
+        let now = try runtime.waitListed(2)
+        #expect(now.first { $0.command.last == "602" }?.id == freed, "\(now)")
     }
 
     @Test func enterRunsUnderTheSandboxsFullSetForRunWithARootfs() throws {

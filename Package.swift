@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// This package's directory: the release link takes linker scripts from it.
+let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
+
 let package = Package(
     name: "subroot",
     platforms: [.macOS(.v13)],
@@ -53,7 +56,12 @@ let package = Package(
             // every start (bench/: about 0.6 ms and 1 MB of RSS per launch).
             // The price is no ASLR for the launcher's own image; it is not
             // setuid and takes no input from the sandbox.
-            linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie"], .when(configuration: .release))]
+            //
+            // StaticLink/ makes the C++ runtime under the static Swift runtime
+            // static too (see StaticLink/README.md): the dynamic loader's
+            // symbol lookups in libstdc++ were most of the start-up.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie", "-L" + packageDirectory + "/StaticLink"],
+                                          .when(configuration: .release))]
         ),
         // Seeded input mutation for the fuzz tests (and a seeded generator).
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),

@@ -13,7 +13,20 @@ public enum PathName {
             if part == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
             parts.append(part)
         }
-        return "/" + parts.joined(separator: "/")
+        return Self.path(parts[...])
+    }
+
+    /// "/" and `components` separated by "/". Not `joined(separator:)`: that one
+    /// runs unspecialized, and its first call for an element type looks the
+    /// type's conformances up by scanning every conformance in the binary
+    /// (perf: about 0.3 ms of each launch, in PathName and ResolvedRoot).
+    public static func path(_ components: ArraySlice<Substring>) -> String {
+        var path = ""
+        for component in components {
+            path.append("/")
+            path.append(contentsOf: component)
+        }
+        return path.isEmpty ? "/" : path
     }
 
     /// Rejects what no path may hold: NUL and newlines (they break map files,
@@ -30,6 +43,6 @@ public enum PathName {
     public static func parents(of path: String) -> [String] {
         let parts = path.split(separator: "/")
         guard parts.count > 1 else { return [] }
-        return (1..<parts.count).map { "/" + parts[0..<$0].joined(separator: "/") }
+        return (1..<parts.count).map { Self.path(parts[0..<$0]) }
     }
 }

@@ -94,9 +94,16 @@ public struct SandboxRecord: Equatable, Sendable {
         lines += environment.map { ("env", $0.0 + "=" + $0.1) }
         lines.append(("network", network.rawValue))
         lines += supplementaryGroups.map { ("group", String($0)) }
-        if let capabilities { lines.append(("capabilities", capabilities.map(String.init).joined(separator: ","))) }
+        if let capabilities {
+            var list = ""
+            for capability in capabilities { list += list.isEmpty ? String(capability) : "," + String(capability) }
+            lines.append(("capabilities", list))
+        }
         lines += seccompAllowed.map { ("seccomp-allow", $0) }
-        return lines.map { $0.0 + "=" + Self.escape($0.1) + "\n" }.joined()
+        // Appended, not joined(): see PathName.path.
+        var text = ""
+        for (key, value) in lines { text += key + "=" + Self.escape(value) + "\n" }
+        return text
     }
 
     public struct DecodingError: Error, Equatable, CustomStringConvertible {

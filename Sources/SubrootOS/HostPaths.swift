@@ -10,9 +10,16 @@ public enum CurrentDirectory {
     }
 }
 
-/// The process's environment as a dictionary (first value of a name wins).
+/// The process's environment as a dictionary (first value of a name wins),
+/// as it was at the first call: read once, as a launch asks for it several
+/// times (subroot changes no variable for good; X11Server puts XAUTHORITY
+/// back).
 public enum ProcessEnvironment {
-    public static func current() -> [String: String] {
+    public static func current() -> [String: String] { snapshot }
+
+    private static let snapshot = read()
+
+    static func read() -> [String: String] {
         var result: [String: String] = [:]
         var entry = environ
         while let pointer = entry.pointee {

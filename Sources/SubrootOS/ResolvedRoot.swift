@@ -54,7 +54,7 @@ struct ResolvedRoot {
         }
         let parts = target.split(separator: "/")
         guard let name = parts.last.map(String.init) else { throw SystemError(operation, subject, errno: ENOENT) }
-        let parentPath = "/" + parts.dropLast().joined(separator: "/")
+        let parentPath = PathName.path(parts.dropLast())
         let parent = try prepare(parentPath, kind: .directory, operation, subject)
         defer { _ = Glibc.close(parent) }
 

@@ -96,7 +96,7 @@ enum RootFilesystem {
             let subject = "\(target) -> \(destination)"
             let parts = target.split(separator: "/")
             guard let name = parts.last.map(String.init) else { throw SystemError("symlink", subject, errno: EEXIST) }
-            let parent = try root.prepare("/" + parts.dropLast().joined(separator: "/"), kind: .directory, "symlink", subject)
+            let parent = try root.prepare(PathName.path(parts.dropLast()), kind: .directory, "symlink", subject)
             defer { close(parent) }
             try check("symlink", subject) { symlinkat(destination, parent, name) }
         case .bind(let source, let target, let kind, let readOnly):

@@ -49,5 +49,7 @@ struct PathNameTests {
         #expect(PathName.parents(of: "/a/b/c") == ["/a", "/a/b"])
         #expect(PathName.parents(of: "/a") == [])
         #expect(PathName.parents(of: "/") == [])
+        #expect(PathName.path(["a", "b"][...]) == "/a/b")
+        #expect(PathName.path([][...]) == "/")
     }
 }

@@ -210,6 +210,13 @@ pid_t sr_spawn_tied(const char *path, char *const argv[], char *const envp[], in
     _exit(127);
 }
 
+void sr_report_exit(int fd, int code) {
+    if (fd > 0) syscall(SYS_close_range, 0U, (unsigned)fd - 1, 0U);
+    syscall(SYS_close_range, (unsigned)fd + 1, ~0U, 0U);
+    unsigned char byte = (unsigned char)code;
+    while (write(fd, &byte, 1) < 0 && errno == EINTR) {}
+}
+
 int sr_wifexited(int status) { return WIFEXITED(status); }
 int sr_wexitstatus(int status) { return WEXITSTATUS(status); }
 int sr_wifsignaled(int status) { return WIFSIGNALED(status); }

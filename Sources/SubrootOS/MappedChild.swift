@@ -67,6 +67,25 @@ enum MappedChild {
         return waitStatus(pid)
     }
 
+    /// The exit code PID 1 reports on `report`, passing signals on to it
+    /// meanwhile; when it dies without a report (killed, or failed before
+    /// starting the command), the code from its wait status. A reported
+    /// PID 1 is left to exit on its own: it has nothing left to do, and it
+    /// dies with the launcher in any case.
+    static func relaySignalsAndAwaitExit(_ pid: pid_t, report: Int32) -> Int32 {
+        sr_relay_set_target(pid)
+        SignalRelay.install()
+        SignalRelay.unblock()
+        var byte: UInt8 = 0
+        while true {
+            let n = read(report, &byte, 1)
+            if n == 1 { return Int32(byte) }
+            if n < 0 && errno == EINTR { continue }
+            break
+        }
+        return SandboxExit.fromWaitStatus(waitStatus(pid))
+    }
+
     static func waitStatus(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {

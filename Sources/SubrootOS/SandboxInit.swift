@@ -7,7 +7,7 @@ import SubrootCore
 /// with the command's status (128+N when the command was killed by signal N).
 /// When it exits, the kernel kills whatever is left in the namespace.
 enum SandboxInit {
-    static func run(_ plan: SandboxPlan, command: PreparedCommand, filter: CompiledFilter) -> Never {
+    static func run(_ plan: SandboxPlan, command: PreparedCommand, filter: CompiledFilter, reportTo: Int32) -> Never {
         do {
             try CommandPolicy.setGroups(plan.supplementaryGroups)
             if plan.isolateNetwork { try check("ioctl", "SIOCSIFFLAGS lo up") { sr_loopback_up() } }
@@ -17,12 +17,14 @@ enum SandboxInit {
             StandardError.report("\(error)")
             _exit(SandboxExit.launchFailed)
         }
-        superviseAndExit(command)
+        superviseAndExit(command, reportTo: reportTo)
     }
 
     /// Starts the command, passes signals on to it, reaps every child, and
-    /// exits with the command's status.
-    static func superviseAndExit(_ command: PreparedCommand) -> Never {
+    /// exits with the command's status, which it first writes to `reportTo`
+    /// (when >= 0): the launcher answers at once instead of waiting for the
+    /// kernel to take the namespaces down (about 0.5 ms: the mounts go).
+    static func superviseAndExit(_ command: PreparedCommand, reportTo: Int32 = -1) -> Never {
         let app = command.spawn()
 
         // Signals were blocked since before clone: any that arrived meanwhile
@@ -34,7 +36,11 @@ enum SandboxInit {
         while true {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, 0)
-            if pid == app { _exit(SandboxExit.fromWaitStatus(status)) }
+            if pid == app {
+                let code = SandboxExit.fromWaitStatus(status)
+                if reportTo >= 0 { sr_report_exit(reportTo, code) }
+                _exit(code)
+            }
             if pid < 0 && errno == ECHILD { _exit(SandboxExit.launchFailed) }
         }
     }

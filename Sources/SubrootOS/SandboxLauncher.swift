@@ -24,13 +24,24 @@ public enum SandboxLauncher {
         let filter = CompiledFilter()
         var network: PastaNetwork? = nil
         defer { network?.end() }
-        let pid = try MappedChild.start(namespaces: flags, uidMap: plan.uidMap, gidMap: plan.gidMap,
+        // PID 1 writes the command's exit code here before it exits.
+        var report: [Int32] = [-1, -1]
+        try check("pipe", "exit report") { sr_pipe_cloexec(&report) }
+        defer { close(report[0]) }
+        let pid: pid_t
+        do {
+            pid = try MappedChild.start(namespaces: flags, uidMap: plan.uidMap, gidMap: plan.gidMap,
                                         prepare: { filter.compile(plan.syscallFilter) },
                                         afterMaps: { if plan.outboundNetwork { network = try PastaNetwork.attach(to: $0) } }) {
-            SandboxInit.run(plan, command: command, filter: filter)
+                SandboxInit.run(plan, command: command, filter: filter, reportTo: report[1])
+            }
+        } catch {
+            close(report[1])
+            throw error
         }
+        close(report[1])
         started(pid)
-        return SandboxExit.fromWaitStatus(MappedChild.relaySignalsAndWait(pid))
+        return MappedChild.relaySignalsAndAwaitExit(pid, report: report[0])
     }
 }
 

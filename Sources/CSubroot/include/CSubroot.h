@@ -89,6 +89,11 @@ int sr_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[
 /// Returns the pid, or -1 with errno when fork fails; a failed exec exits 127.
 pid_t sr_spawn_tied(const char *path, char *const argv[], char *const envp[], int err_fd, int fd3);
 
+/// The last act of a sandbox's PID 1: closes every descriptor but `fd` (its
+/// copies of the terminal, pipes and the rootfs lock go with it) and writes
+/// `code` to `fd` as one byte.
+void sr_report_exit(int fd, int code);
+
 /// Decoded wait(2) status.
 int sr_wifexited(int status);
 int sr_wexitstatus(int status);

@@ -21,7 +21,7 @@ public struct SandboxPlan: Equatable, Sendable {
     public var supplementaryGroups: [UInt32] = []
     /// Capability numbers the command keeps; nil keeps the namespace's full
     /// set (`shell`, `run --rootfs`: chown, dpkg and apt need it).
-    public var capabilities: Set<Int>? = nil
+    public var capabilities: CapabilitySet? = nil
     /// The system calls the command and everything it starts are refused.
     public var syscallFilter = SyscallFilter()
 

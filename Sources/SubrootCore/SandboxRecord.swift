@@ -50,7 +50,7 @@ public struct SandboxRecord: Equatable, Sendable {
         environment = plan.environment
         network = plan.outboundNetwork ? .isolated : plan.isolateNetwork ? .none : .host
         supplementaryGroups = plan.supplementaryGroups
-        capabilities = plan.capabilities.map { $0.sorted() }
+        capabilities = plan.capabilities.map(\.numbers)
         let inForce = Set(plan.syscallFilter.rules.map(\.name))
         seccompAllowed = SyscallFilter.names.filter { !inForce.contains($0) }
     }

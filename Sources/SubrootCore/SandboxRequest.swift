@@ -20,7 +20,7 @@ public struct SandboxRequest: Sendable {
     /// Host device directories (/dev/snd, /dev/dri) bound at the same path.
     public var devices: [String] = []
     /// Capability numbers the command keeps; nil: all of the namespace's.
-    public var capabilities: Set<Int>? = nil
+    public var capabilities: CapabilitySet? = nil
     /// Names of `SyscallFilter` rules lifted for the command.
     public var seccompAllow: Set<String> = []
 

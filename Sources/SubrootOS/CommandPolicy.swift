@@ -1,5 +1,6 @@
 import CSubroot
 import Glibc
+import SubrootCore
 
 /// What the command of a sandbox runs under, applied by the process that
 /// starts it (PID 1, or `enter`'s helper) to itself before it spawns it.
@@ -14,10 +15,10 @@ enum CommandPolicy {
     /// No exec may gain privileges (a setuid binary in the rootfs gains
     /// nothing); programs executed start with only `capabilities` (nil: the
     /// namespace's full set); the syscall filter, last.
-    static func limit(capabilities: Set<Int>?, filter program: [UInt8]) throws {
+    static func limit(capabilities: CapabilitySet?, filter program: [UInt8]) throws {
         try check("prctl", "PR_SET_NO_NEW_PRIVS") { sr_set_no_new_privs() }
         if let keep = capabilities {
-            let mask = keep.reduce(UInt64(0)) { $0 | (1 << UInt64($1)) }
+            let mask = keep.mask
             var failed: Int32 = -1
             try check("prctl", failed >= 0 ? "PR_CAPBSET_DROP \(failed)" : "limit capabilities") {
                 sr_limit_exec_capabilities(mask, &failed)

@@ -59,7 +59,7 @@ public enum SandboxEntry {
                     try check("setns", "/proc/\(record.initPid)/ns/\(name)") { sr_setns(fd, 0) }
                 }
                 try CommandPolicy.setGroups(record.supplementaryGroups)
-                try CommandPolicy.limit(capabilities: record.capabilities.map(Set.init), filter: program)
+                try CommandPolicy.limit(capabilities: record.capabilities.map { CapabilitySet($0) }, filter: program)
             } catch {
                 StandardError.report("\(error)")
                 _exit(SandboxExit.launchFailed)

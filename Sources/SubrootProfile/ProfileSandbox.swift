@@ -36,7 +36,7 @@ public enum ProfileSandbox {
         request.hostname = profile.hostname
         request.isolateNetwork = profile.network != .host
         request.outboundNetwork = profile.network == .isolated
-        request.capabilities = Set(profile.capabilities.map(\.number))
+        request.capabilities = CapabilitySet(profile.capabilities.map(\.number))
         request.seccompAllow = Set(profile.seccompAllow)
 
         var home = insideHome

@@ -22,8 +22,9 @@ enum SandboxInit {
 
     /// Starts the command, passes signals on to it, reaps every child, and
     /// exits with the command's status, which it first writes to `reportTo`
-    /// (when >= 0): the launcher answers at once instead of waiting for the
-    /// kernel to take the namespaces down (about 0.5 ms: the mounts go).
+    /// (when >= 0), once every other process of the sandbox is killed and
+    /// reaped: the launcher answers at once instead of waiting for the kernel
+    /// to take the namespaces down (about 0.5 ms: the mounts go).
     static func superviseAndExit(_ command: PreparedCommand, reportTo: Int32 = -1) -> Never {
         let app = command.spawn()
 
@@ -38,7 +39,14 @@ enum SandboxInit {
             let pid = waitpid(-1, &status, 0)
             if pid == app {
                 let code = SandboxExit.fromWaitStatus(status)
-                if reportTo >= 0 { sr_report_exit(reportTo, code) }
+                if reportTo >= 0 {
+                    // What the kernel would do when PID 1 exits, done first, so
+                    // that no process of the sandbox outlives the report. Only
+                    // as PID 1: kill(-1) anywhere else reaches the user's own.
+                    if getpid() == 1 { kill(-1, SIGKILL) }
+                    while waitpid(-1, nil, 0) > 0 || errno == EINTR {}
+                    sr_report_exit(reportTo, code)
+                }
                 _exit(code)
             }
             if pid < 0 && errno == ECHILD { _exit(SandboxExit.launchFailed) }

@@ -36,9 +36,19 @@ public enum PulseForwarding {
             }
             // A module at this very path is a dead launcher's that had our
             // pid. Best effort: if it stays, loading fails and says why.
+            var stale: [UInt32] = []
             for module in (try? connection.modules()) ?? [] where module.name == moduleName
                 && PulseSocketLayout.socketPath(moduleArgument: module.argument) == socketPath {
-                try? connection.unloadModule(module.index)
+                if (try? connection.unloadModule(module.index)) != nil { stale.append(module.index) }
+            }
+            // The server answers an unload before it has done it (a deferred
+            // event); until it has, its socket holds the path. Up to 1 s.
+            var waited = 0
+            while !stale.isEmpty && waited < 200 {
+                usleep(5_000)
+                waited += 1
+                let present = ((try? connection.modules()) ?? []).map(\.index)
+                stale.removeAll { !present.contains($0) }
             }
             let index: UInt32
             do {

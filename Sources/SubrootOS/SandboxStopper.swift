@@ -21,27 +21,21 @@ public enum SandboxStopper {
         }
     }
 
-    /// Whether PID 1 is gone within `seconds`; the launcher then reaps it
-    /// and exits soon after, which is waited for too (briefly).
+    /// Whether PID 1 is gone within `seconds`; the launcher, which returns
+    /// once PID 1 reports the command's status, is waited for too (briefly).
     static func waitGone(_ record: SandboxRecord, seconds: Double) -> Bool {
-        let deadline = now() + seconds
+        let deadline = Clock.now() + seconds
         while stillThere(record.initPid, record.initStartTicks) {
-            if now() >= deadline { return false }
+            if Clock.now() >= deadline { return false }
             usleep(10_000)
         }
-        let launcherDeadline = now() + 2
-        while ProcessLiveness.isRunning(record.launcherPid) && now() < launcherDeadline { usleep(10_000) }
+        let launcherDeadline = Clock.now() + 2
+        while ProcessLiveness.isRunning(record.launcherPid) && Clock.now() < launcherDeadline { usleep(10_000) }
         return true
     }
 
     /// A killed PID 1 its launcher has not reaped yet is a zombie: gone.
     static func stillThere(_ pid: Int32, _ ticks: UInt64) -> Bool {
         ProcessLiveness.isRunning(pid) && ProcessLiveness.startTicks(pid) == ticks
-    }
-
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }

@@ -4,7 +4,7 @@ import SubrootOS
 enum SandboxCompletion {
     /// The ids of the running sandboxes.
     static func ids(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
-        guard let registry = try? SandboxRegistry(environment: ProcessEnvironment.current()) else { return [] }
+        guard let registry = try? registry() else { return [] }
         return registry.running().map(\.id).filter { $0.hasPrefix(prefix) }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 /// The built subroot in a temporary install layout, as `make install` lays it
@@ -38,13 +39,34 @@ final class Installed: @unchecked Sendable {
                     "share/zsh/site-functions", "share/fish/vendor_completions.d"] {
             try fm.createDirectory(atPath: prefix + "/" + dir, withIntermediateDirectories: true)
         }
-        try fm.copyItem(atPath: built, toPath: binary)
+        try Self.place(built, at: binary)
         for file in try fm.contentsOfDirectory(atPath: packageRoot.path + "/profiles") where file.hasSuffix(".toml") {
             try fm.copyItem(atPath: packageRoot.path + "/profiles/" + file, toPath: prefix + "/share/subroot/profiles/" + file)
         }
         for (shell, path) in [("bash", bashScript), ("zsh", zshDirectory + "/_subroot"), ("fish", fishScript)] {
             let script = try Command.run([binary, "completions", shell])
             try script.stdout.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+    }
+
+    /// `source` at `target` without this process ever holding `target` open
+    /// for writing where a child forked meanwhile by another test could
+    /// inherit it (exec then fails with ETXTBSY): a hard link, or where the
+    /// file systems differ, a copy written through an O_CLOEXEC descriptor.
+    static func place(_ source: String, at target: String) throws {
+        if link(source, target) == 0 { return }
+        guard let data = FileManager.default.contents(atPath: source) else {
+            throw SetupError(description: "cannot read \(source)")
+        }
+        let fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw SetupError(description: "open \(target): errno \(errno)") }
+        defer { close(fd) }
+        var offset = 0
+        while offset < data.count {
+            let n = data.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw SetupError(description: "write \(target): errno \(errno)") }
+            offset += n
         }
     }
 

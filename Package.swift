@@ -22,7 +22,8 @@ let package = Package(
         .target(name: "SubrootCore"),
         // Executes a plan: namespaces, newuidmap/newgidmap, mounts, PID 1.
         .target(name: "SubrootOS", dependencies: ["SubrootCore", "SubrootProfile", "CSubroot", "CSeccomp"]),
-        // libseccomp, for the syscall filter PID 1 loads before the app.
+        // libseccomp: the system call numbers of the filter PID 1 loads before
+        // the app (the program itself is assembled by SubrootCore).
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Profiles: a strict TOML reader with positions, validation, includes,
         // the search path and rendering. Pure; files come through a protocol.

@@ -1,6 +1,6 @@
 /// The system calls every sandboxed app is refused (seccomp, EPERM), less
 /// what its profile allows again (`seccomp_allow`). Pure: the OS layer
-/// turns it into a libseccomp filter for the native ABI and its 32-bit one.
+/// turns it into a `SeccompProgram` for the native ABI and its 32-bit one.
 ///
 /// What stays allowed on purpose: namespaces, mount, chroot and pivot_root
 /// (Firefox's sandbox nests a user namespace and chroots; the kernel checks

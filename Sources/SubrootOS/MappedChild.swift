@@ -10,12 +10,9 @@ enum MappedChild {
     /// Clones; in the child, waits for the maps and runs `body`, which must not
     /// return. In the parent, returns the child's pid once its maps are
     /// written. The forwarded signals are left blocked in both.
-    /// `prepare` runs in the child before it waits for its maps: work that
-    /// needs no privilege overlaps the parent's newuidmap/newgidmap.
     /// `afterMaps` runs in the parent once the maps are written, before the
     /// child goes on (the isolated network is attached there).
-    static func start(namespaces: UInt, uidMap: IDMap, gidMap: IDMap, prepare: () -> Void = {},
-                      afterMaps: (pid_t) throws -> Void = { _ in }, body: () -> Never) throws -> pid_t {
+    static func start(namespaces: UInt, uidMap: IDMap, gidMap: IDMap, afterMaps: (pid_t) throws -> Void = { _ in }, body: () -> Never) throws -> pid_t {
         var sync: [Int32] = [-1, -1]
         try check("pipe", "launch synchronisation") { sr_pipe_cloexec(&sync) }
         SignalRelay.block()
@@ -31,7 +28,6 @@ enum MappedChild {
         if pid == 0 {
             close(sync[1])
             _ = sr_set_parent_death_signal(SIGKILL)
-            prepare()
             // One byte: the maps are written. EOF: the parent is gone or gave
             // up (PDEATHSIG may have been set too late to notice).
             var byte: UInt8 = 0

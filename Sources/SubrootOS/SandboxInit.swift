@@ -7,12 +7,12 @@ import SubrootCore
 /// with the command's status (128+N when the command was killed by signal N).
 /// When it exits, the kernel kills whatever is left in the namespace.
 enum SandboxInit {
-    static func run(_ plan: SandboxPlan, command: PreparedCommand, filter: CompiledFilter, reportTo: Int32) -> Never {
+    static func run(_ plan: SandboxPlan, command: PreparedCommand, filter: [UInt8], reportTo: Int32) -> Never {
         do {
             try CommandPolicy.setGroups(plan.supplementaryGroups)
             if plan.isolateNetwork { try check("ioctl", "SIOCSIFFLAGS lo up") { sr_loopback_up() } }
             try RootFilesystem.enter(plan)
-            try CommandPolicy.limit(capabilities: plan.capabilities, filter: try filter.program.get())
+            try CommandPolicy.limit(capabilities: plan.capabilities, filter: filter)
         } catch {
             StandardError.report("\(error)")
             _exit(SandboxExit.launchFailed)

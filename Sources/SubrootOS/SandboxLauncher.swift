@@ -21,7 +21,7 @@ public enum SandboxLauncher {
     public static func run(_ plan: SandboxPlan, started: (pid_t) -> Void = { _ in }) throws -> Int32 {
         let command = PreparedCommand(plan)
         let flags = namespaces | (plan.isolateNetwork ? sr_CLONE_NEWNET : 0)
-        let filter = CompiledFilter()
+        let filter = try SyscallFilterLoader.compile(plan.syscallFilter)
         var network: PastaNetwork? = nil
         defer { network?.end() }
         // PID 1 writes the command's exit code here before it exits.
@@ -31,7 +31,6 @@ public enum SandboxLauncher {
         let pid: pid_t
         do {
             pid = try MappedChild.start(namespaces: flags, uidMap: plan.uidMap, gidMap: plan.gidMap,
-                                        prepare: { filter.compile(plan.syscallFilter) },
                                         afterMaps: { if plan.outboundNetwork { network = try PastaNetwork.attach(to: $0) } }) {
                 SandboxInit.run(plan, command: command, filter: filter, reportTo: report[1])
             }
@@ -42,15 +41,5 @@ public enum SandboxLauncher {
         close(report[1])
         started(pid)
         return MappedChild.relaySignalsAndAwaitExit(pid, report: report[0])
-    }
-}
-
-/// The syscall filter's BPF program, compiled by the sandbox's PID 1 while
-/// it waits for its maps (this object lives in the child's copy of memory).
-final class CompiledFilter {
-    private(set) var program: Result<[UInt8], Error> = .success([])
-
-    func compile(_ filter: SyscallFilter) {
-        program = Result { try SyscallFilterLoader.compile(filter) }
     }
 }

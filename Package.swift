@@ -21,10 +21,15 @@ let package = Package(
         // No syscalls that change state; unit-tested without privileges.
         .target(name: "SubrootCore"),
         // Executes a plan: namespaces, newuidmap/newgidmap, mounts, PID 1.
-        .target(name: "SubrootOS", dependencies: ["SubrootCore", "SubrootProfile", "CSubroot", "CSeccomp"]),
+        .target(name: "SubrootOS", dependencies: ["SubrootCore", "SubrootProfile", "CSubroot", "CSeccomp"],
+                // The release launcher links libseccomp.a: it only looks up
+                // system call numbers there, and loading libseccomp.so cost
+                // every start a library to map and relocate.
+                linkerSettings: [.linkedLibrary("seccomp", .when(configuration: .debug)),
+                                 .unsafeFlags(["-Xlinker", "-l:libseccomp.a"], .when(configuration: .release))]),
         // libseccomp: the system call numbers of the filter PID 1 loads before
         // the app (the program itself is assembled by SubrootCore).
-        .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+        .systemLibrary(name: "CSeccomp", providers: [.apt(["libseccomp-dev"])]),
         // Profiles: a strict TOML reader with positions, validation, includes,
         // the search path and rendering. Pure; files come through a protocol.
         .target(name: "SubrootProfile", dependencies: ["SubrootCore"]),

@@ -11,7 +11,7 @@ public enum SandboxPlanner {
     /// Host variables passed through unchanged: terminal and locale only.
     /// Everything else (DBUS_SESSION_BUS_ADDRESS, XAUTHORITY, SSH_AUTH_SOCK,
     /// XDG_RUNTIME_DIR, ...) points at host resources the sandbox cannot reach.
-    public static let passedThrough: Set<String> = [
+    public static let passedThrough = [
         "TERM", "COLORTERM", "COLUMNS", "LINES", "LANG", "LANGUAGE", "TZ", "NO_COLOR",
     ]
 
@@ -93,13 +93,16 @@ public enum SandboxPlanner {
         return plan
     }
 
-    static func environment(_ request: SandboxRequest, host: [String: String]) -> [(String, String)] {
+    static func environment(_ request: SandboxRequest, host: [(name: String, value: String)]) -> [(String, String)] {
+        var kept: [(String, String)] = []
+        for (name, value) in host where passedThrough.contains(name) || name.hasPrefix("LC_") {
+            if !kept.contains(where: { $0.0 == name }) { kept.append((name, value)) }
+        }
+        kept.sort { $0.0 < $1.0 }
         var env: [(String, String)] = [
             ("PATH", defaultPath), ("HOME", "/root"), ("USER", "root"), ("LOGNAME", "root"),
         ]
-        for name in host.keys.sorted() where passedThrough.contains(name) || name.hasPrefix("LC_") {
-            env.append((name, host[name]!))
-        }
+        env += kept
         for (name, value) in request.setEnvironment {
             env.removeAll { $0.0 == name }
             env.append((name, value))

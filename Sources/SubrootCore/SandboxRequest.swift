@@ -34,8 +34,12 @@ public struct SandboxRequest: Sendable {
 public struct HostFacts: Sendable {
     public var uidMap: IDMap
     public var gidMap: IDMap
-    /// The host's environment, from which a few harmless names are kept.
-    public var environment: [String: String]
+    /// The host's environment, in the order of `environ` (of two equal
+    /// names the first counts, as for getenv), from which a few harmless
+    /// names are kept. A list, not a dictionary: the launch path hashes no
+    /// strings (a program's first String-keyed dictionary costs the Swift
+    /// runtime a scan of every protocol conformance in the binary).
+    public var environment: [(name: String, value: String)]
     /// What the rootfs holds at an absolute sandbox path (nil: nothing;
     /// a symlink counts as nothing: it is never mounted over).
     public var rootfsNode: @Sendable (String) -> NodeKind?
@@ -44,7 +48,7 @@ public struct HostFacts: Sendable {
     /// The terminal the launcher runs on (e.g. /dev/pts/3), nil when none.
     public var terminal: String? = nil
 
-    public init(uidMap: IDMap, gidMap: IDMap, environment: [String: String],
+    public init(uidMap: IDMap, gidMap: IDMap, environment: [(name: String, value: String)],
                 rootfsNode: @escaping @Sendable (String) -> NodeKind?,
                 hostNode: @escaping @Sendable (String) -> NodeKind?) {
         self.uidMap = uidMap

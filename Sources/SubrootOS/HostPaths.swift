@@ -10,23 +10,36 @@ public enum CurrentDirectory {
     }
 }
 
-/// The process's environment as a dictionary (first value of a name wins),
-/// as it was at the first call: read once, as a launch asks for it several
-/// times (subroot changes no variable for good; X11Server puts XAUTHORITY
-/// back).
+/// The process's environment as it was at the first call: read once, as a
+/// launch asks for it several times (subroot changes no variable for good;
+/// X11Server puts XAUTHORITY back).
 public enum ProcessEnvironment {
-    public static func current() -> [String: String] { snapshot }
+    /// Name and value of each variable, in the order of `environ`; of two
+    /// equal names the first counts, as for getenv. The launch path plans
+    /// with this list (see `HostFacts.environment`).
+    public static func list() -> [(name: String, value: String)] { snapshot }
+
+    /// The same as a dictionary, for the paths that look names up.
+    public static func current() -> [String: String] {
+        var result: [String: String] = [:]
+        for (name, value) in snapshot where result[name] == nil { result[name] = value }
+        return result
+    }
 
     private static let snapshot = read()
 
-    static func read() -> [String: String] {
-        var result: [String: String] = [:]
+    /// Split at the first "=" byte by byte: no Character (grapheme) walk.
+    static func read() -> [(name: String, value: String)] {
+        var result: [(name: String, value: String)] = []
         var entry = environ
         while let pointer = entry.pointee {
-            let item = String(cString: pointer)
-            if let eq = item.firstIndex(of: "=") {
-                let name = String(item[..<eq])
-                if result[name] == nil { result[name] = String(item[item.index(after: eq)...]) }
+            let length = strlen(pointer)
+            pointer.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+                let item = UnsafeBufferPointer(start: bytes, count: length)
+                if let eq = item.firstIndex(of: UInt8(ascii: "=")) {
+                    result.append((String(decoding: item[..<eq], as: UTF8.self),
+                                   String(decoding: item[(eq + 1)...], as: UTF8.self)))
+                }
             }
             entry += 1
         }

@@ -24,12 +24,30 @@ public struct SubordinateIDSource: Sendable {
     /// or it is `files`.
     public func nssService() -> String? {
         guard let text = FileReading.text(atPath: nsswitchPath) else { return nil }
-        for line in text.split(whereSeparator: \.isNewline) {
-            let trimmed = line.drop { $0 == " " || $0 == "\t" }
-            guard trimmed.hasPrefix("subid:") else { continue }
-            let service = trimmed.dropFirst("subid:".count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first
-            if let service, service != "files", !service.hasPrefix("#") { return String(service) }
-            return nil
+        return Self.nssService(in: text)
+    }
+
+    /// The first `subid:` line's first service. Read byte by byte: every
+    /// launch reads this file, and walking it by Characters cost tens of us.
+    static func nssService(in text: String) -> String? {
+        let bytes = Array(text.utf8)
+        let key = Array("subid:".utf8)
+        func isBlank(_ b: UInt8) -> Bool { b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") }
+        var i = 0
+        while i < bytes.count {
+            var end = i
+            while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            var start = i
+            while start < end && isBlank(bytes[start]) { start += 1 }
+            if end - start >= key.count && Array(bytes[start..<start + key.count]) == key {
+                var word = start + key.count
+                while word < end && isBlank(bytes[word]) { word += 1 }
+                var stop = word
+                while stop < end && !isBlank(bytes[stop]) && bytes[stop] != UInt8(ascii: "\r") { stop += 1 }
+                let service = String(decoding: bytes[word..<stop], as: UTF8.self)
+                return service.isEmpty || service == "files" || service.hasPrefix("#") ? nil : service
+            }
+            i = end + 1
         }
         return nil
     }

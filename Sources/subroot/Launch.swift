@@ -60,7 +60,7 @@ enum Launch {
         let rootfs = request.rootfs
         var facts = HostFacts(
             uidMap: maps.uidMap, gidMap: maps.gidMap,
-            environment: ProcessEnvironment.current(),
+            environment: ProcessEnvironment.list(),
             rootfsNode: { RootfsCheck.node(inRootfs: rootfs, path: $0) },
             hostNode: { RootfsCheck.hostNode($0) })
         facts.terminal = ControllingTerminal.path()

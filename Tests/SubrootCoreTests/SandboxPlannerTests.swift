@@ -27,7 +27,7 @@ struct SandboxPlannerTests {
     static func facts(rootfs: [String: NodeKind] = debianRootfs,
                       host: [String: NodeKind] = typicalHost,
                       environment: [String: String] = [:]) -> HostFacts {
-        HostFacts(uidMap: uidMap, gidMap: gidMap, environment: environment,
+        HostFacts(uidMap: uidMap, gidMap: gidMap, environment: environment.map { ($0.key, $0.value) },
                   rootfsNode: { rootfs[$0] }, hostNode: { host[$0] })
     }
 
@@ -315,6 +315,13 @@ struct SandboxPlannerTests {
         let plan = try SandboxPlanner.plan(Self.request(), facts: Self.facts(environment: Self.hostEnvironment))
         #expect(plan.value(ofEnvironment: name) == nil)
         #expect(!plan.environment.contains { $0.0 == name })
+    }
+
+    @Test func ofTwoHostDefinitionsTheFirstCountsAndTheKeptAreSortedByName() throws {
+        var facts = Self.facts()
+        facts.environment = [("TERM", "first"), ("LC_TIME", "C"), ("TERM", "second"), ("LANG", "C.UTF-8"), ("HOSTILE", "x")]
+        let plan = try SandboxPlanner.plan(Self.request(), facts: facts)
+        #expect(Array(Self.environment(of: plan).dropFirst(4)) == ["LANG=C.UTF-8", "LC_TIME=C", "TERM=first"])
     }
 
     @Test func setenvOverridesAndAddsLast() throws {

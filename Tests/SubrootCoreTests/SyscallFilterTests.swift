@@ -32,7 +32,7 @@ struct SyscallFilterTests {
     @Test func thePlanCarriesTheRequestsFilter() throws {
         var request = SandboxRequest(rootfs: "/r", command: ["/bin/true"])
         request.seccompAllow = ["keyctl"]
-        let facts = HostFacts(uidMap: IDMap(mappings: []), gidMap: IDMap(mappings: []), environment: [:],
+        let facts = HostFacts(uidMap: IDMap(mappings: []), gidMap: IDMap(mappings: []), environment: [],
                               rootfsNode: { _ in nil }, hostNode: { _ in .directory })
         let plan = try SandboxPlanner.plan(request, facts: facts)
         #expect(plan.syscallFilter == SyscallFilter(allowing: ["keyctl"]))

@@ -19,6 +19,11 @@ public enum ProcessEnvironment {
     /// with this list (see `HostFacts.environment`).
     public static func list() -> [(name: String, value: String)] { snapshot }
 
+    /// The value of `name`, as getenv gives it.
+    public static func value(_ name: String) -> String? {
+        snapshot.first { $0.name == name }?.value
+    }
+
     /// The same as a dictionary, for the paths that look names up.
     public static func current() -> [String: String] {
         var result: [String: String] = [:]

@@ -6,7 +6,12 @@ import SubrootCore
 /// else owns it).
 public enum RuntimeDirectory {
     public static func path(environment: [String: String]) throws -> String {
-        if let dir = environment["XDG_RUNTIME_DIR"], dir.hasPrefix("/") {
+        try path(xdgRuntimeDir: environment["XDG_RUNTIME_DIR"])
+    }
+
+    /// The same, given $XDG_RUNTIME_DIR's value (nil: unset).
+    public static func path(xdgRuntimeDir: String?) throws -> String {
+        if let dir = xdgRuntimeDir, dir.hasPrefix("/") {
             var st = stat()
             if stat(dir, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR && st.st_uid == getuid() { return dir }
         }

@@ -15,7 +15,12 @@ public struct SandboxRegistry: Sendable {
     }
 
     public init(environment: [String: String]) throws {
-        directory = try RuntimeDirectory.path(environment: environment) + "/subroot/sandboxes"
+        try self.init(xdgRuntimeDir: environment["XDG_RUNTIME_DIR"])
+    }
+
+    /// In the runtime directory that $XDG_RUNTIME_DIR (`xdgRuntimeDir`) names.
+    public init(xdgRuntimeDir: String?) throws {
+        directory = try RuntimeDirectory.path(xdgRuntimeDir: xdgRuntimeDir) + "/subroot/sandboxes"
     }
 
     /// Writes the record `make(id)` under the first free id `BASE-N`; returns

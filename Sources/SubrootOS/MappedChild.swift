@@ -12,7 +12,8 @@ enum MappedChild {
     /// written. The forwarded signals are left blocked in both.
     /// `afterMaps` runs in the parent once the maps are written, before the
     /// child goes on (the isolated network is attached there).
-    static func start(namespaces: UInt, uidMap: IDMap, gidMap: IDMap, afterMaps: (pid_t) throws -> Void = { _ in }, body: () -> Never) throws -> pid_t {
+    static func start(namespaces: UInt, uidMap: IDMap, gidMap: IDMap,
+                      afterMaps: (pid_t) throws -> Void = { _ in }, body: () -> Never) throws -> pid_t {
         var sync: [Int32] = [-1, -1]
         try check("pipe", "launch synchronisation") { sr_pipe_cloexec(&sync) }
         SignalRelay.block()

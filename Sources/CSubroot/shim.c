@@ -210,6 +210,49 @@ pid_t sr_spawn_tied(const char *path, char *const argv[], char *const envp[], in
     _exit(127);
 }
 
+pid_t sr_spawn_helper(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd) {
+    /* The child shares our memory until it execs: no signal handler of
+       ours may run in it, so every signal stays blocked until execve, which
+       is handed the caller's mask, as posix_spawn would. */
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    /* The child starts on this CPU, where we sleep until its execve, and
+       gets the whole mask back before it: left to the scheduler, a second
+       helper was queued behind the first on the other, busy CPU of two
+       while this one went idle, and ran a millisecond late. */
+    cpu_set_t allowed, here;
+    int pinned = 0, cpu = sched_getcpu();
+    if (cpu >= 0 && sched_getaffinity(0, sizeof allowed, &allowed) == 0) {
+        CPU_ZERO(&here);
+        CPU_SET(cpu, &here);
+        pinned = sched_setaffinity(0, sizeof here, &here) == 0;
+    }
+    volatile int exec_errno = 0;
+    pid_t pid = vfork();
+    if (pid == 0) {
+        if (pinned) sched_setaffinity(0, sizeof allowed, &allowed);
+        int fds[3] = { fcntl(in_fd, F_DUPFD_CLOEXEC, 10), fcntl(out_fd, F_DUPFD_CLOEXEC, 10),
+                       fcntl(err_fd, F_DUPFD_CLOEXEC, 10) };
+        for (int i = 0; i < 3; i++) {
+            if (fds[i] < 0 || dup2(fds[i], i) < 0) { exec_errno = errno; _exit(127); }
+        }
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        execve(path, argv, envp);
+        exec_errno = errno;
+        _exit(127);
+    }
+    int err = pid < 0 ? errno : exec_errno;
+    if (pinned) sched_setaffinity(0, sizeof allowed, &allowed);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (pid > 0 && err != 0) {
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+        pid = -1;
+    }
+    errno = err;
+    return pid;
+}
+
 void sr_report_exit(int fd, int code) {
     if (fd > 0) syscall(SYS_close_range, 0U, (unsigned)fd - 1, 0U);
     syscall(SYS_close_range, (unsigned)fd + 1, ~0U, 0U);

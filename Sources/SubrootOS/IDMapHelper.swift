@@ -61,25 +61,27 @@ public enum IDMapHelper {
         return signal == 0 ? "exit \((status >> 8) & 0xff)" : "killed by signal \(signal)"
     }
 
-    /// posix_spawn with stdin from /dev/null and stderr into a pipe; stdout
-    /// goes to our stderr, so nothing of a helper mixes with the app's output.
+    /// Starts a helper with stdin from /dev/null and stderr into a pipe;
+    /// stdout goes to our stderr, so nothing of a helper mixes with the app's
+    /// output.
     static func spawn(path: String, arguments: [String]) throws -> (pid_t, Int32) {
         var fds: [Int32] = [-1, -1]
         try check("pipe", path) { sr_pipe_cloexec(&fds) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, 2, 1)
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
-        var pid: pid_t = 0
+        let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        if null < 0 {
+            let err = errno
+            close(fds[0]); close(fds[1])
+            throw SystemError("open", "/dev/null", errno: err)
+        }
         let argv = CStringArray(arguments)
         let envp = CStringArray(["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"])
-        let rc = posix_spawn(&pid, path, &actions, nil, argv.pointers, envp.pointers)
+        let pid = sr_spawn_helper(path, argv.pointers, envp.pointers, null, 2, fds[1])
+        let err = errno
+        close(null)
         close(fds[1])
-        if rc != 0 {
+        if pid < 0 {
             close(fds[0])
-            throw SystemError("posix_spawn", path, errno: rc)
+            throw SystemError("execve", path, errno: err)
         }
         return (pid, fds[0])
     }

@@ -89,6 +89,14 @@ int sr_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[
 /// Returns the pid, or -1 with errno when fork fails; a failed exec exits 127.
 pid_t sr_spawn_tied(const char *path, char *const argv[], char *const envp[], int err_fd, int fd3);
 
+/// vfork + execve of a short-lived helper (newuidmap, newgidmap) with
+/// `in_fd`, `out_fd` and `err_fd` as descriptors 0, 1 and 2 and the caller's
+/// signal mask. posix_spawn does the same but first resets all 64 signal
+/// dispositions in the child while the caller waits; this goes straight to
+/// execve, so the second helper starts sooner. Returns the pid, or -1 with
+/// errno (that of vfork, dup2 or execve; a child whose exec failed is reaped).
+pid_t sr_spawn_helper(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd);
+
 /// The last act of a sandbox's PID 1: closes every descriptor but `fd` (its
 /// copies of the terminal, pipes and the rootfs lock go with it) and writes
 /// `code` to `fd` as one byte.

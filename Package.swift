@@ -66,12 +66,7 @@ let package = Package(
             // StaticLink/ makes the C++ runtime under the static Swift runtime
             // static too (see StaticLink/README.md): the dynamic loader's
             // symbol lookups in libstdc++ were most of the start-up.
-            //
-            // Linked by the toolchain's lld rather than the system's ld: the
-            // same code starts about 0.4 ms sooner (interleaved runs of both,
-            // twice; lld lays the image out in separate read-only, text and
-            // data segments, with 30 page faults fewer per launch).
-            linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-no-pie", "-L" + packageDirectory + "/StaticLink"],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie", "-L" + packageDirectory + "/StaticLink"],
                                           .when(configuration: .release))]
         ),
         // Seeded input mutation for the fuzz tests (and a seeded generator).

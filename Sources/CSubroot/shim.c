@@ -210,17 +210,20 @@ pid_t sr_spawn_tied(const char *path, char *const argv[], char *const envp[], in
     _exit(127);
 }
 
-pid_t sr_spawn_helper(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd) {
+pid_t sr_spawn_helper(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd,
+                      int leave_this_cpu) {
     /* The child shares our memory until it execs: no signal handler of
        ours may run in it, so every signal stays blocked until execve, which
        is handed the caller's mask, as posix_spawn would. */
     sigset_t all, old;
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
-    /* The child starts on this CPU, where we sleep until its execve, and
-       gets the whole mask back before it: left to the scheduler, a second
-       helper was queued behind the first on the other, busy CPU of two
-       while this one went idle, and ran a millisecond late. */
+    /* The child starts on this CPU, where we sleep until its execve. Before
+       it, it takes the whole mask back, or, with leave_this_cpu, every CPU
+       but this one, where the caller goes on to start a second helper: left
+       to the scheduler, the second was queued behind the first on the
+       other, busy CPU of two while this one went idle, and ran a
+       millisecond late. */
     cpu_set_t allowed, here;
     int pinned = 0, cpu = sched_getcpu();
     if (cpu >= 0 && sched_getaffinity(0, sizeof allowed, &allowed) == 0) {
@@ -231,7 +234,11 @@ pid_t sr_spawn_helper(const char *path, char *const argv[], char *const envp[], 
     volatile int exec_errno = 0;
     pid_t pid = vfork();
     if (pid == 0) {
-        if (pinned) sched_setaffinity(0, sizeof allowed, &allowed);
+        if (pinned) {
+            cpu_set_t others = allowed;
+            CPU_CLR(cpu, &others);
+            sched_setaffinity(0, sizeof allowed, leave_this_cpu && CPU_COUNT(&others) > 0 ? &others : &allowed);
+        }
         int fds[3] = { fcntl(in_fd, F_DUPFD_CLOEXEC, 10), fcntl(out_fd, F_DUPFD_CLOEXEC, 10),
                        fcntl(err_fd, F_DUPFD_CLOEXEC, 10) };
         for (int i = 0; i < 3; i++) {

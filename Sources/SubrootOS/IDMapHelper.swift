@@ -25,7 +25,8 @@ public enum IDMapHelper {
                 throw LaunchError("\(name) not found\nhint: install the package that provides it: sudo apt-get install uidmap")
             }
             let args = [path, String(pid)] + map.helperArguments
-            let (child, errRead) = try spawn(path: path, arguments: args)
+            // The first leaves the launcher's CPU to the second.
+            let (child, errRead) = try spawn(path: path, arguments: args, leaveThisCPU: running.isEmpty)
             running.append((name, child, errRead, args, file))
         }
         var failures: [String] = []
@@ -64,7 +65,7 @@ public enum IDMapHelper {
     /// Starts a helper with stdin from /dev/null and stderr into a pipe;
     /// stdout goes to our stderr, so nothing of a helper mixes with the app's
     /// output.
-    static func spawn(path: String, arguments: [String]) throws -> (pid_t, Int32) {
+    static func spawn(path: String, arguments: [String], leaveThisCPU: Bool) throws -> (pid_t, Int32) {
         var fds: [Int32] = [-1, -1]
         try check("pipe", path) { sr_pipe_cloexec(&fds) }
         let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
@@ -75,7 +76,7 @@ public enum IDMapHelper {
         }
         let argv = CStringArray(arguments)
         let envp = CStringArray(["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"])
-        let pid = sr_spawn_helper(path, argv.pointers, envp.pointers, null, 2, fds[1])
+        let pid = sr_spawn_helper(path, argv.pointers, envp.pointers, null, 2, fds[1], leaveThisCPU ? 1 : 0)
         let err = errno
         close(null)
         close(fds[1])

@@ -93,9 +93,12 @@ pid_t sr_spawn_tied(const char *path, char *const argv[], char *const envp[], in
 /// `in_fd`, `out_fd` and `err_fd` as descriptors 0, 1 and 2 and the caller's
 /// signal mask. posix_spawn does the same but first resets all 64 signal
 /// dispositions in the child while the caller waits; this goes straight to
-/// execve, so the second helper starts sooner. Returns the pid, or -1 with
+/// execve, so the second helper starts sooner. With `leave_this_cpu` the
+/// helper runs on any CPU but the caller's (when there is another), so that
+/// a helper started next finds this one free. Returns the pid, or -1 with
 /// errno (that of vfork, dup2 or execve; a child whose exec failed is reaped).
-pid_t sr_spawn_helper(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd);
+pid_t sr_spawn_helper(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd,
+                      int leave_this_cpu);
 
 /// The last act of a sandbox's PID 1: closes every descriptor but `fd` (its
 /// copies of the terminal, pipes and the rootfs lock go with it) and writes

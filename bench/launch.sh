@@ -5,7 +5,10 @@
 #
 # Prints the medians of /bin/true started by subroot, bubblewrap and
 # `unshare --map-auto` + chroot (and on the host, as a floor), the ratios
-# subroot/bwrap (target <= 1.5) and subroot/unshare (target <= 1.0), and the
+# subroot/bwrap (target <= 1.5) and subroot/unshare (target <= 1.0), measured
+# twice: by hyperfine (all runs of one command, then the next's) and in
+# interleaved rounds (bench/interleave.c; robust to load that drifts during
+# the run), and the
 # launcher's peak RSS while a command runs (target < 8192 kB). A missed target
 # is reported, not an error: the exit status is 0 once everything was
 # measured, non-zero only when something could not be.
@@ -87,7 +90,7 @@ uid=$(id -u "$user")
 
 # ------------------------------------------------------------------ the tools
 need=(hyperfine:hyperfine bwrap:bubblewrap mmdebstrap:mmdebstrap newuidmap:uidmap
-      newgidmap:uidmap /usr/bin/time:time unshare:util-linux chroot:coreutils)
+      newgidmap:uidmap /usr/bin/time:time unshare:util-linux chroot:coreutils gcc:gcc)
 missing=()
 for item in "${need[@]}"; do
     command -v "${item%%:*}" >/dev/null 2>&1 || missing+=("${item#*:}")
@@ -199,6 +202,19 @@ as_user hyperfine -N --warmup "$warmup" --runs "$runs" --style basic \
     -n unshare-map-auto "$cmd_unshare" >&2 \
     || die "hyperfine failed"
 
+# The same four, in rounds that start each once (bench/interleave.c): load
+# that changes during the run reaches every command alike.
+say "interleaved: $warmup warm-up + $runs rounds of the four (as $user)"
+gcc -O2 -o "$work/interleave" "$here/interleave.c" || die "cannot build bench/interleave.c"
+chmod 755 "$work/interleave"
+# shellcheck disable=SC2086
+as_user "$work/interleave" "$runs" "$warmup" \
+    host-true /bin/true \; \
+    subroot $cmd_subroot \; \
+    bwrap $cmd_bwrap \; \
+    unshare-map-auto $cmd_unshare > "$work/interleaved.txt" \
+    || die "interleaved runs failed"
+
 # -------------------------------------------------------------------- RSS
 # The launcher is the subroot process on the host; the sandbox's PID 1 is
 # its clone (child); the app (sleep) is PID 1's child. Wait for the app to be
@@ -238,11 +254,15 @@ time_maxrss=$(tail -n 1 "$work/time.txt")
 echo
 echo "subroot $revision; $(uname -sr); $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg); user $user"
 echo "rootfs $rootfs"
-"$python" - "$work/launch.json" "$launcher_hwm" "$launcher_rss" "$init_hwm" "$time_maxrss" "$runs" <<'EOF'
+"$python" - "$work/launch.json" "$work/interleaved.txt" "$launcher_hwm" "$launcher_rss" "$init_hwm" "$time_maxrss" "$runs" <<'EOF'
 import json, sys
-path, hwm, rss, init_hwm, tmax, runs = sys.argv[1], *map(int, sys.argv[2:])
+path, interleaved, (hwm, rss, init_hwm, tmax, runs) = sys.argv[1], sys.argv[2], map(int, sys.argv[3:])
 res = {r["command"]: r for r in json.load(open(path))["results"]}
 med = {k: r["median"] * 1000 for k, r in res.items()}
+rounds = {}
+for line in open(interleaved):
+    name, m, p25, p75 = line.split()
+    rounds[name] = (float(m), float(p25), float(p75))
 print()
 print(f"Launch latency, /bin/true, {runs} runs each (ms)")
 print(f"  {'command':<18} {'median':>8} {'min':>8} {'mean':>8} {'stddev':>8}")
@@ -255,12 +275,22 @@ checks = [
     ("subroot / bwrap", med["subroot"] / med["bwrap"], 1.5),
     ("subroot / unshare-map-auto", med["subroot"] / med["unshare-map-auto"], 1.0),
 ]
-print("Ratios of medians")
+print("Ratios of medians (hyperfine: all runs of one command, then the next's)")
 for label, ratio, target in checks:
     print(f"  {label:<28} {ratio:6.2f}   target <= {target:.1f}   {verdict(ratio <= target)}")
 floor = med["host-true"]
 print(f"  (above the host floor: subroot {med['subroot']-floor:.2f} ms, bwrap {med['bwrap']-floor:.2f} ms, "
       f"unshare {med['unshare-map-auto']-floor:.2f} ms)")
+print()
+print(f"Interleaved, {runs} rounds of the four in turn (ms)")
+print(f"  {'command':<18} {'median':>8} {'p25':>8} {'p75':>8}")
+for name in ["host-true", "subroot", "bwrap", "unshare-map-auto"]:
+    m, p25, p75 = rounds[name]
+    print(f"  {name:<18} {m:8.2f} {p25:8.2f} {p75:8.2f}")
+print("Ratios of medians (interleaved)")
+for label, other, target in [("subroot / bwrap", "bwrap", 1.5), ("subroot / unshare-map-auto", "unshare-map-auto", 1.0)]:
+    ratio = rounds["subroot"][0] / rounds[other][0]
+    print(f"  {label:<28} {ratio:6.2f}   target <= {target:.1f}   {verdict(ratio <= target)}")
 print()
 print("Peak RSS, subroot run -- /bin/sleep 1 (kB)")
 print(f"  launcher VmHWM              {hwm:6d}   target < 8192   {verdict(hwm < 8192)}")

@@ -212,9 +212,11 @@ pid_t sr_spawn_tied(const char *path, char *const argv[], char *const envp[], in
 
 pid_t sr_spawn_helper(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd,
                       int leave_this_cpu) {
-    /* The child shares our memory until it execs: no signal handler of
-       ours may run in it, so every signal stays blocked until execve, which
-       is handed the caller's mask, as posix_spawn would. */
+    /* The child shares our memory until it execs, so no handler of ours
+       may run in it: every signal is blocked in it until, right before
+       execve, it takes the caller's mask, which the helper keeps, as with
+       posix_spawn (the launcher handles no signal that mask lets through
+       at this point). */
     sigset_t all, old;
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);

@@ -24,12 +24,15 @@ public enum ProcessEnvironment {
         snapshot.first { $0.name == name }?.value
     }
 
-    /// The same as a dictionary, for the paths that look names up.
-    public static func current() -> [String: String] {
+    /// The same as a dictionary, for the paths that look names up (made at
+    /// its first use: the launch path does not hash strings).
+    public static func current() -> [String: String] { dictionary }
+
+    private static let dictionary: [String: String] = {
         var result: [String: String] = [:]
         for (name, value) in snapshot where result[name] == nil { result[name] = value }
         return result
-    }
+    }()
 
     private static let snapshot = read()
 

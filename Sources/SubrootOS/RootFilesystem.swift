@@ -136,25 +136,14 @@ enum RootFilesystem {
     /// Makes `name`, a new directory of the staging tmpfs (nosuid, nodev),
     /// with `mode`, and binds it onto `target`, resolved inside the root.
     static func mountVolume(_ name: String, mode: UInt32, on target: String, root: ResolvedRoot) throws {
-        let subject = "tmpfs on \(target)"
         try check("mkdir", name) { mkdir(name, 0o700) }
         try check("chmod", name) { chmod(name, mode_t(mode)) }
         let volume = try check("open", name) { open(name, sr_O_PATH | O_DIRECTORY | O_CLOEXEC) }
         defer { close(volume) }
-        let origin = try FileIdentity(fd: volume, shown: name)
-        let point = try root.prepare(target, kind: .directory, "mount", subject)
-        defer { close(point) }
-        try refuseRoot(try FileIdentity(fd: point, shown: subject), root: root, target: target, subject: subject)
-        try check("mount", subject) {
-            mount(descriptorPath(volume), descriptorPath(point), nil, UInt(MS_BIND), nil)
-        }
-        guard let mounted = try root.lookup(target, "mount", subject) else {
-            throw SystemError("mount", subject, errno: ENOENT)
-        }
-        defer { close(mounted) }
-        guard try FileIdentity(fd: mounted, shown: subject) == origin else {
-            throw LaunchError("mount(\(subject)): \(target) is not the sandbox's tmpfs after the bind; the rootfs was modified during setup")
-        }
+        let mounted = try bindChecked(volume, origin: try FileIdentity(fd: volume, shown: name),
+                                      described: "the sandbox's tmpfs", to: target, kind: .directory, recursive: false,
+                                      subject: "tmpfs on \(target)", root: root)
+        close(mounted)
     }
 
     /// Binds host `source` (resolved with /oldroot as its root: a user's own
@@ -169,24 +158,38 @@ enum RootFilesystem {
             throw SystemError("open", "bind source \(source)", errno: ENOENT)
         }
         defer { close(from) }
-        let origin = try FileIdentity(fd: from, shown: source)
+        let mounted = try bindChecked(from, origin: try FileIdentity(fd: from, shown: source), described: source,
+                                      to: target, kind: kind, recursive: recursive, subject: subject, root: root)
+        defer { close(mounted) }
+        let shown = attributes & sr_MOUNT_ATTR_RDONLY != 0 ? "make \(target) read-only" : "set nosuid on \(target)"
+        try setAttributes(mounted, recursive: recursive, attributes, shown)
+    }
+
+    /// Binds the open `from` (`origin`, `described` in errors) onto `target`,
+    /// resolved inside the root; returns a descriptor of what `target` is
+    /// afterwards, which the caller closes. That must be the source
+    /// (bubblewrap's check): a rootfs changed during setup cannot slip
+    /// another mount in.
+    static func bindChecked(_ from: Int32, origin: FileIdentity, described: String, to target: String, kind: NodeKind,
+                            recursive: Bool, subject: String, root: ResolvedRoot) throws -> Int32 {
         let point = try root.prepare(target, kind: kind, "mount", subject)
         defer { close(point) }
         try refuseRoot(try FileIdentity(fd: point, shown: subject), root: root, target: target, subject: subject)
         try check("mount", subject) {
             mount(descriptorPath(from), descriptorPath(point), nil, UInt(MS_BIND | (recursive ? MS_REC : 0)), nil)
         }
-        // What the target resolves to now must be the source (bubblewrap's
-        // check): a rootfs changed during setup cannot slip another mount in.
         guard let mounted = try root.lookup(target, "mount", subject) else {
             throw SystemError("mount", subject, errno: ENOENT)
         }
-        defer { close(mounted) }
-        guard try FileIdentity(fd: mounted, shown: subject) == origin else {
-            throw LaunchError("mount(\(subject)): \(target) is not \(source) after the bind; the rootfs was modified during setup")
+        do {
+            guard try FileIdentity(fd: mounted, shown: subject) == origin else {
+                throw LaunchError("mount(\(subject)): \(target) is not \(described) after the bind; the rootfs was modified during setup")
+            }
+        } catch {
+            close(mounted)
+            throw error
         }
-        let shown = attributes & sr_MOUNT_ATTR_RDONLY != 0 ? "make \(target) read-only" : "set nosuid on \(target)"
-        try setAttributes(mounted, recursive: recursive, attributes, shown)
+        return mounted
     }
 
     /// A symlink such as `root -> /` makes a target the sandbox's root:

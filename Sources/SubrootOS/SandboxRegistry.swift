@@ -14,10 +14,6 @@ public struct SandboxRegistry: Sendable {
         self.directory = directory
     }
 
-    public init(environment: [String: String]) throws {
-        try self.init(xdgRuntimeDir: environment["XDG_RUNTIME_DIR"])
-    }
-
     /// In the runtime directory that $XDG_RUNTIME_DIR (`xdgRuntimeDir`) names.
     public init(xdgRuntimeDir: String?) throws {
         directory = try RuntimeDirectory.path(xdgRuntimeDir: xdgRuntimeDir) + "/subroot/sandboxes"

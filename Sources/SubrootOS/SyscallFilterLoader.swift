@@ -44,12 +44,13 @@ enum SyscallFilterLoader {
     /// Compiles `filter` to its BPF program, in the launcher before it
     /// clones: pure computation, a few microseconds.
     static func compile(_ filter: SyscallFilter) throws -> [UInt8] {
+        #if _endian(little)
+        let littleEndian = true
+        #else
+        let littleEndian = false
+        #endif
         do {
-            #if _endian(little)
-            return try SeccompProgram(filter, abis: abis(), littleEndian: true).bytes
-            #else
-            return try SeccompProgram(filter, abis: abis(), littleEndian: false).bytes
-            #endif
+            return try SeccompProgram(filter, abis: abis(), littleEndian: littleEndian).bytes
         } catch {
             throw LaunchError("\(error)")
         }

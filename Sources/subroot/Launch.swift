@@ -74,7 +74,7 @@ enum Launch {
     /// launch returns. A sandbox runs without one when it cannot be written.
     static func register(_ plan: SandboxPlan, profile: String?, initPid: pid_t) -> (SandboxRegistry, String)? {
         do {
-            let registry = try SandboxRegistry(xdgRuntimeDir: ProcessEnvironment.value("XDG_RUNTIME_DIR"))
+            let registry = try SandboxCompletion.registry()
             let ticks = ProcessLiveness.startTicks(initPid) ?? 0
             let id = try registry.register(base: SandboxRecord.idBase(profile: profile, rootfs: plan.rootfs)) {
                 SandboxRecord(id: $0, launcherPid: getpid(), initPid: initPid, initStartTicks: ticks,

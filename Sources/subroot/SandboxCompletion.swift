@@ -9,6 +9,6 @@ enum SandboxCompletion {
     }
 
     static func registry() throws -> SandboxRegistry {
-        try SandboxRegistry(environment: ProcessEnvironment.current())
+        try SandboxRegistry(xdgRuntimeDir: ProcessEnvironment.value("XDG_RUNTIME_DIR"))
     }
 }

@@ -8,8 +8,9 @@ import SubrootCore
 /// The order follows bubblewrap's: `/` becomes a slave mount; a tmpfs on
 /// /tmp becomes a staging root with the host at /oldroot (so bind sources
 /// are host paths under /oldroot, and nothing of the host is hidden by the
-/// staging tmpfs); the new root is assembled at /newroot; /oldroot is
-/// detached; a final pivot_root makes /newroot `/`.
+/// staging tmpfs); the new root is assembled at /newroot; a final
+/// pivot_root makes /newroot `/`, and the staging root is detached with the
+/// host beneath it.
 ///
 /// The staging tmpfs is the sandbox's only one: the overlay's upper layer,
 /// and under /volumes a directory for each tmpfs of the plan (/dev, /tmp,
@@ -47,10 +48,12 @@ enum RootFilesystem {
         host.close()
         root.close()
         try check("sethostname", plan.hostname) { sethostname(plan.hostname, plan.hostname.utf8.count) }
-        try check("umount2", oldRoot) { umount2(oldRoot, Int32(MNT_DETACH)) }
         try check("chdir", newRoot) { chdir(newRoot) }
         try check("pivot_root", "\(plan.rootfs) as /") { sr_pivot_root(".", ".") }
-        try check("umount2", "the staging root") { umount2(".", Int32(MNT_DETACH)) }
+        // One lazy unmount takes the staging root and, beneath it, the host
+        // at /oldroot: every unmount that frees mounts waits for an RCU grace
+        // period (about 0.1-0.25 ms here), so the host is not detached alone.
+        try check("umount2", "the staging root and the host under it") { umount2(".", Int32(MNT_DETACH)) }
         try check("chdir", "/") { chdir("/") }
     }
 

@@ -159,6 +159,19 @@ struct SandboxEngineTests {
         #expect(lines.last == "resolv-ro")
     }
 
+    /// Nothing of the host's mount table is left inside: neither the staging
+    /// root nor the host tree that was under /oldroot while the root was
+    /// assembled; only the sandbox's own mounts.
+    @Test func theMountTableHoldsOnlyTheSandboxsMounts() throws {
+        let host = try TestHost.require()
+        let r = try host.sandbox("cut -d' ' -f5 /proc/self/mountinfo | LC_ALL=C sort | tr '\\n' ' '")
+        #expect(r.status == 0, "\(r)")
+        let hostsFile = FileManager.default.fileExists(atPath: host.rootfs + "/etc/hosts") ? " /etc/hosts" : ""
+        let expected = "/ /dev /dev/full /dev/null /dev/pts /dev/random /dev/shm /dev/tty /dev/urandom /dev/zero"
+            + hostsFile + " /etc/resolv.conf /proc /run /tmp "
+        #expect(r.stdout == expected, "\(r)")
+    }
+
     @Test func bindsAreReadOnlyWhenAsked() throws {
         let host = try TestHost.require()
         let dir = try host.scratchDirectory("robind")

@@ -23,7 +23,8 @@ public struct HostCommandInUserNamespace {
         let envp = CStringArray(["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8", "HOME=/"])
         let input = standardInput, output = standardOutput
         return try MappedChild.start(namespaces: sr_CLONE_NEWUSER,
-                                     uidMap: maps.uidMap, gidMap: maps.gidMap) {
+                                     uidMap: maps.uidMap, gidMap: maps.gidMap) { awaitMaps in
+            awaitMaps()
             SignalRelay.unblock()
             if setgroups(0, nil) != 0 {
                 StandardError.report("\(SystemError("setgroups", "no supplementary groups", errno: errno))")

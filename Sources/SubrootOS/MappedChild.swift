@@ -7,13 +7,15 @@ import SubrootCore
 /// launcher and by host commands run under subroot's map (unpacking and
 /// removing a rootfs, whose files belong to subordinate ids).
 enum MappedChild {
-    /// Clones; in the child, waits for the maps and runs `body`, which must not
-    /// return. In the parent, returns the child's pid once its maps are
-    /// written. The forwarded signals are left blocked in both.
+    /// Clones; in the child, runs `body`, which must not return and calls
+    /// the function it is given to wait for the maps before it needs them
+    /// (that function exits the child when the parent gives up). In the
+    /// parent, returns the child's pid once its maps are written. The
+    /// forwarded signals are left blocked in both.
     /// `afterMaps` runs in the parent once the maps are written, before the
     /// child goes on (the isolated network is attached there).
     static func start(namespaces: UInt, uidMap: IDMap, gidMap: IDMap,
-                      afterMaps: (pid_t) throws -> Void = { _ in }, body: () -> Never) throws -> pid_t {
+                      afterMaps: (pid_t) throws -> Void = { _ in }, body: (_ awaitMaps: () -> Void) -> Never) throws -> pid_t {
         var sync: [Int32] = [-1, -1]
         try check("pipe", "launch synchronisation") { sr_pipe_cloexec(&sync) }
         SignalRelay.block()
@@ -29,14 +31,16 @@ enum MappedChild {
         if pid == 0 {
             close(sync[1])
             _ = sr_set_parent_death_signal(SIGKILL)
-            // One byte: the maps are written. EOF: the parent is gone or gave
-            // up (PDEATHSIG may have been set too late to notice).
-            var byte: UInt8 = 0
-            var n: Int
-            repeat { n = read(sync[0], &byte, 1) } while n < 0 && errno == EINTR
-            if n != 1 { _exit(SandboxExit.launchFailed) }
-            close(sync[0])
-            body()
+            let wait = sync[0]
+            body {
+                // One byte: the maps are written. EOF: the parent is gone or
+                // gave up (PDEATHSIG may have been set too late to notice).
+                var byte: UInt8 = 0
+                var n: Int
+                repeat { n = read(wait, &byte, 1) } while n < 0 && errno == EINTR
+                if n != 1 { _exit(SandboxExit.launchFailed) }
+                close(wait)
+            }
         }
         close(sync[0])
         do {

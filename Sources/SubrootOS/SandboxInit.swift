@@ -7,12 +7,21 @@ import SubrootCore
 /// with the command's status (128+N when the command was killed by signal N).
 /// When it exits, the kernel kills whatever is left in the namespace.
 enum SandboxInit {
-    static func run(_ plan: SandboxPlan, command: PreparedCommand, filter: [UInt8], reportTo: Int32) -> Never {
+    /// `awaitMaps` returns once the launcher has written the id maps (it
+    /// exits PID 1 when the launcher gives up).
+    static func run(_ plan: SandboxPlan, command: PreparedCommand, filter: [UInt8], reportTo: Int32,
+                    awaitMaps: () -> Void) -> Never {
+        // Before the maps, while the helpers run (one CPU is often idle
+        // then): what needs no mapped id. Loading the filter takes ~0.1 ms.
+        var early: Error? = nil
+        do { try CommandPolicy.restrictSyscalls(filter) } catch { early = error }
+        awaitMaps()
         do {
+            if let early { throw early }
             try CommandPolicy.setGroups(plan.supplementaryGroups)
             if plan.isolateNetwork { try check("ioctl", "SIOCSIFFLAGS lo up") { sr_loopback_up() } }
             try RootFilesystem.enter(plan)
-            try CommandPolicy.limit(capabilities: plan.capabilities, filter: filter)
+            try CommandPolicy.limit(capabilities: plan.capabilities)
         } catch {
             StandardError.report("\(error)")
             _exit(SandboxExit.launchFailed)

@@ -31,8 +31,8 @@ public enum SandboxLauncher {
         let pid: pid_t
         do {
             pid = try MappedChild.start(namespaces: flags, uidMap: plan.uidMap, gidMap: plan.gidMap,
-                                        afterMaps: { if plan.outboundNetwork { network = try PastaNetwork.attach(to: $0) } }) {
-                SandboxInit.run(plan, command: command, filter: filter, reportTo: report[1])
+                                        afterMaps: { if plan.outboundNetwork { network = try PastaNetwork.attach(to: $0) } }) { awaitMaps in
+                SandboxInit.run(plan, command: command, filter: filter, reportTo: report[1], awaitMaps: awaitMaps)
             }
         } catch {
             close(report[1])

@@ -262,6 +262,30 @@ pid_t sr_spawn_helper(const char *path, char *const argv[], char *const envp[], 
     return pid;
 }
 
+int sr_close_internal_fds(int keep) {
+    int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return -1;
+    char buffer[4096];
+    long n;
+    int result = 0;
+    while ((n = syscall(SYS_getdents64, dir, buffer, sizeof buffer)) > 0) {
+        for (long at = 0; at < n;) {
+            /* struct linux_dirent64 */
+            struct { unsigned long long ino; long long off; unsigned short reclen; unsigned char type; char name[]; }
+                *entry = (void *)(buffer + at);
+            at += entry->reclen;
+            char *end;
+            long fd = strtol(entry->name, &end, 10);
+            if (*end != '\0' || end == entry->name || fd < 3 || fd == dir || fd == keep) continue;
+            int flags = fcntl((int)fd, F_GETFD);
+            if (flags >= 0 && (flags & FD_CLOEXEC) && close((int)fd) != 0 && errno != EINTR) result = -1;
+        }
+    }
+    if (n < 0) result = -1;
+    close(dir);
+    return result;
+}
+
 void sr_report_exit(int fd, int code) {
     if (fd > 0) syscall(SYS_close_range, 0U, (unsigned)fd - 1, 0U);
     syscall(SYS_close_range, (unsigned)fd + 1, ~0U, 0U);

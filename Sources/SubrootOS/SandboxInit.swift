@@ -22,6 +22,10 @@ enum SandboxInit {
             if plan.isolateNetwork { try check("ioctl", "SIOCSIFFLAGS lo up") { sr_loopback_up() } }
             try RootFilesystem.enter(plan)
             try CommandPolicy.limit(capabilities: plan.capabilities)
+            // Root inside can ptrace PID 1 and open /proc/1/fd/N: nothing
+            // the launcher opened for itself (the rootfs lock: a directory
+            // of the host, whose `..` leads out) may stay open here.
+            try check("close", "the launcher's descriptors in PID 1") { sr_close_internal_fds(reportTo) }
         } catch {
             StandardError.report("\(error)")
             _exit(SandboxExit.launchFailed)

@@ -7,6 +7,10 @@ import SubrootCore
 // errors, every other command) goes through the full parser.
 let arguments = CommandLine.arguments
 if arguments.count > 1, arguments[1] == "run", let options = RunOptions.fastParse(arguments[2...]) {
-    exit(Launch.run(options))
+    let code = Launch.run(options)
+    // Nothing is left to clean up: _exit spares the exit handlers (the
+    // loader's and the runtimes' destructors), which fault pages in.
+    fflush(nil)
+    _exit(code)
 }
 Subroot.main()

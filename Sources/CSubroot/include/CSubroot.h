@@ -100,6 +100,15 @@ pid_t sr_spawn_tied(const char *path, char *const argv[], char *const envp[], in
 pid_t sr_spawn_helper(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd,
                       int leave_this_cpu);
 
+/// Closes every close-on-exec descriptor above 2 but `keep`: what the
+/// launcher opened for itself (the rootfs lock, its pipes) and PID 1
+/// inherited with its memory. Root
+/// inside may ptrace PID 1 or open /proc/1/fd/N, so PID 1 must hold nothing
+/// of the host once the command runs; the descriptors the caller passed on
+/// without close-on-exec go to the command anyway. 0, or -1 when one could
+/// not be listed or closed.
+int sr_close_internal_fds(int keep);
+
 /// The last act of a sandbox's PID 1: closes every descriptor but `fd` (its
 /// copies of the terminal, pipes and the rootfs lock go with it) and writes
 /// `code` to `fd` as one byte.

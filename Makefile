@@ -39,11 +39,14 @@ INSTALL ?= install
 
 all: build
 
+# --disable-local-rpath: with the Swift runtime linked in there is nothing
+# to find beside the binary, and an $ORIGIN run path made the loader look
+# for libc and libm in 14 places there first, at every start.
 build:
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(SCRATCH) --product subroot
+	$(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath --scratch-path $(SCRATCH) --product subroot
 
 $(BIN):
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(SCRATCH) --product subroot
+	$(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath --scratch-path $(SCRATCH) --product subroot
 
 install: $(BIN)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PROFILE_DIR) $(DESTDIR)$(MANDIR)/man1 \

@@ -122,9 +122,9 @@ if [ -n "$subroot_given" ]; then
 else
     command -v swift >/dev/null || die "swift not found in PATH"
     say "building subroot (release, static stdlib, --scratch-path .build-bench)"
-    (cd "$repo" && swift build -c release --static-swift-stdlib --scratch-path .build-bench >&2) \
+    (cd "$repo" && swift build -c release --static-swift-stdlib --disable-local-rpath --scratch-path .build-bench >&2) \
         || die "swift build failed"
-    built=$(cd "$repo" && swift build -c release --static-swift-stdlib --scratch-path .build-bench --show-bin-path)
+    built=$(cd "$repo" && swift build -c release --static-swift-stdlib --disable-local-rpath --scratch-path .build-bench --show-bin-path)
     cp "$built/subroot" "$bindir/subroot"
     revision=$(git -C "$repo" -c safe.directory='*' describe --always --dirty 2>/dev/null || echo unknown)
 fi

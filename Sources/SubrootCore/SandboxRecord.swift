@@ -51,8 +51,10 @@ public struct SandboxRecord: Equatable, Sendable {
         network = plan.outboundNetwork ? .isolated : plan.isolateNetwork ? .none : .host
         supplementaryGroups = plan.supplementaryGroups
         capabilities = plan.capabilities.map(\.numbers)
-        let inForce = Set(plan.syscallFilter.rules.map(\.name))
-        seccompAllowed = SyscallFilter.names.filter { !inForce.contains($0) }
+        // A few dozen names: a linear search, not a Set (a launch's first
+        // hashed String costs more than these comparisons).
+        let inForce = plan.syscallFilter.rules
+        seccompAllowed = SyscallFilter.names.filter { name in !inForce.contains { $0.name == name } }
     }
 
     public var syscallFilter: SyscallFilter { SyscallFilter(allowing: Set(seccompAllowed)) }
@@ -67,7 +69,11 @@ public struct SandboxRecord: Equatable, Sendable {
     /// rootfs directory's, reduced to letters, digits, `.`, `_` and `-`.
     public static func idBase(profile: String?, rootfs: String) -> String {
         let raw = profile ?? String(rootfs.split(separator: "/").last ?? "sandbox")
-        let kept = String(raw.unicodeScalars.map { isIDCharacter($0) ? Character($0) : "_" })
+        // Bytes, not Characters: one `_` for each other scalar.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(raw.utf8.count)
+        for scalar in raw.unicodeScalars { bytes.append(isIDCharacter(scalar) ? UInt8(scalar.value) : UInt8(ascii: "_")) }
+        let kept = String(decoding: bytes, as: UTF8.self)
         return kept.isEmpty || kept.hasPrefix(".") ? "sandbox" : kept
     }
 

@@ -8,14 +8,17 @@ enum FileReading {
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
+        // On the stack and not zeroed: most files read here (/etc/subuid,
+        // /proc/PID/stat, records) are far smaller than one buffer.
+        let complete = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buffer in
+            while true {
+                let n = read(fd, buffer.baseAddress, buffer.count)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                if n == 0 { return true }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<n]))
+            }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return complete ? String(decoding: bytes, as: UTF8.self) : nil
     }
 
     /// What a host path is, following symlinks.

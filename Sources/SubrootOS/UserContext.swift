@@ -26,6 +26,9 @@ public struct UserContext: Sendable {
 
     /// Creates `path` and its missing parents, the last one with `mode`.
     public static func makeDirectories(_ path: String, mode: mode_t) throws {
+        // Usually all there already (a launch's registry): one call then.
+        if mkdir(path, mode) == 0 || errno == EEXIST { return }
+        guard errno == ENOENT else { throw SystemError("mkdir", path, errno: errno) }
         for dir in PathName.parents(of: path) where mkdir(dir, 0o755) != 0 && errno != EEXIST {
             throw SystemError("mkdir", dir, errno: errno)
         }

@@ -70,6 +70,7 @@ import Testing
         #expect(SandboxRecord.idBase(profile: nil, rootfs: "/srv/my root/") == "my_root")
         #expect(SandboxRecord.idBase(profile: nil, rootfs: "/") == "sandbox")
         #expect(SandboxRecord.idBase(profile: nil, rootfs: "/a/.hidden") == "sandbox")
+        #expect(SandboxRecord.idBase(profile: "café-bär", rootfs: "/x") == "caf_-b_r", "one _ per other scalar")
         #expect(SandboxRecord.isValidID("firefox-1"))
         #expect(!SandboxRecord.isValidID(".new-12") && !SandboxRecord.isValidID("a/b") && !SandboxRecord.isValidID(""))
     }

@@ -169,21 +169,63 @@ int sr_mask_signals(int how, const int *signals, size_t count) {
     return sigprocmask(how, &set, NULL);
 }
 
+/* SigIgn and SigCgt of /proc/self/status: the signals whose disposition is
+   not the default. 0, or -1 when they cannot be read. */
+static int non_default_signals(unsigned long long *set) {
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    char text[4096];
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    text[n] = '\0';
+    int found = 0;
+    *set = 0;
+    for (char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+        if (strncmp(line, "SigIgn:", 7) == 0 || strncmp(line, "SigCgt:", 7) == 0) {
+            *set |= strtoull(line + 7, NULL, 16);
+            found++;
+        }
+    }
+    return found == 2 ? 0 : -1;
+}
+
 int sr_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_session) {
-    posix_spawnattr_t attr;
-    int rc = posix_spawnattr_init(&attr);
-    if (rc != 0) return rc;
-    sigset_t all, none;
+    /* posix_spawn(3) with POSIX_SPAWN_SETSIGDEF makes 64 sigaction calls in
+       the child while the caller waits; only the signals that are ignored or
+       caught need it (none, as a rule, in PID 1). */
+    unsigned long long reset;
+    if (non_default_signals(&reset) != 0) reset = ~0ULL;
+    sigset_t all, old;
     sigfillset(&all);
-    sigemptyset(&none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setsigmask(&attr, &none);
-    short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
-    if (new_session) flags |= POSIX_SPAWN_SETSID; /* glibc >= 2.26 */
-    posix_spawnattr_setflags(&attr, flags);
-    rc = posix_spawn(pid, path, NULL, &attr, argv, envp);
-    posix_spawnattr_destroy(&attr);
-    return rc;
+    sigprocmask(SIG_BLOCK, &all, &old);
+    volatile int exec_errno = 0;
+    pid_t child = vfork();
+    if (child == 0) {
+        /* Shares our memory until execve: every signal stays blocked until
+           right before it, and no handler of ours is left in place. */
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        for (int sig = 1; sig <= 64 && sig < NSIG; sig++) {
+            if ((reset >> (sig - 1)) & 1) sigaction(sig, &dfl, NULL);
+        }
+        if (new_session && setsid() < 0) { exec_errno = errno; _exit(127); }
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        execve(path, argv, envp);
+        exec_errno = errno;
+        _exit(127);
+    }
+    int err = child < 0 ? errno : exec_errno;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (child > 0 && err != 0) {
+        while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {}
+    }
+    if (err != 0) return err;
+    *pid = child;
+    return 0;
 }
 
 pid_t sr_spawn_tied(const char *path, char *const argv[], char *const envp[], int err_fd, int fd3) {

@@ -38,7 +38,7 @@ final class PreparedCommand {
         ownSession = isatty(STDIN_FILENO) != 1
     }
 
-    /// Starts the command from PID 1 with posix_spawn (no copy of this
+    /// Starts the command from PID 1 with vfork and execve (no copy of this
     /// process's page tables): the working directory is set here first, the
     /// command is looked up along the sandbox's PATH as execvp does, and the
     /// child starts with default signal handling. On failure it reports and

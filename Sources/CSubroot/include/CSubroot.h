@@ -76,10 +76,11 @@ int sr_interrupted(void);
 /// Blocks (how = SIG_BLOCK) or unblocks (SIG_UNBLOCK) `signals`.
 int sr_mask_signals(int how, const int *signals, size_t count);
 
-/// posix_spawn(3) of `path` with every signal at its default disposition and
-/// an empty signal mask (the caller's may be blocked), in a session of its
-/// own (setsid: no controlling terminal) when `new_session` is set.
-/// Returns 0 or an errno.
+/// Starts `path` (vfork + execve) with every signal at its default
+/// disposition and an empty signal mask (the caller's may be blocked), in a
+/// session of its own (setsid: no controlling terminal) when `new_session`
+/// is set. Returns 0 or an errno (of setsid or execve; that child is
+/// reaped), as posix_spawn(3) does.
 int sr_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_session);
 
 /// fork + execve of a helper that must not outlive this process: it gets

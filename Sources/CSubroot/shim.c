@@ -304,6 +304,30 @@ pid_t sr_spawn_helper(const char *path, char *const argv[], char *const envp[], 
     return pid;
 }
 
+int sr_clear_initial_environment(void) {
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    char text[4096];
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0) { if (n == 0) errno = EIO; return -1; }
+    text[n] = '\0';
+    /* Fields after the command name, which may hold spaces: state is 3. */
+    char *p = strrchr(text, ')');
+    if (!p) { errno = EINVAL; return -1; }
+    unsigned long start = 0, end = 0;
+    int field = 2;
+    char *save = NULL;
+    for (char *token = strtok_r(p + 1, " \n", &save); token; token = strtok_r(NULL, " \n", &save)) {
+        field++;
+        if (field == 50) start = strtoul(token, NULL, 10);
+        if (field == 51) { end = strtoul(token, NULL, 10); break; }
+    }
+    if (start == 0 || end <= start) { errno = EINVAL; return -1; }
+    memset((void *)start, 0, end - start);
+    return 0;
+}
+
 int sr_close_internal_fds(int keep) {
     int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) return -1;

@@ -26,6 +26,8 @@ enum SandboxInit {
             // the launcher opened for itself (the rootfs lock: a directory
             // of the host, whose `..` leads out) may stay open here.
             try check("close", "the launcher's descriptors in PID 1") { sr_close_internal_fds(reportTo) }
+            // /proc/1/environ would show the user's whole environment.
+            try check("clear", "the launcher's environment in PID 1") { sr_clear_initial_environment() }
         } catch {
             StandardError.report("\(error)")
             _exit(SandboxExit.launchFailed)

@@ -192,6 +192,21 @@ struct SandboxEngineTests {
         #expect((Int(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last ?? "") ?? 0) >= 4, "\(r)")
     }
 
+    /// PID 1 is a copy of the launcher, started with the user's whole
+    /// environment; the command gets only what its plan passes on, and
+    /// /proc/1/environ shows nothing else either.
+    @Test func pid1ShowsNoneOfTheLaunchersEnvironment() throws {
+        let host = try TestHost.require()
+        let secret = "secret-\(UUID().uuidString.prefix(8))"
+        let r = try Shell.run(host.user.wrap(["/usr/bin/env", "SUBROOT_TEST_SECRET=\(secret)", host.binary, "run",
+                                              "--rootfs", host.rootfs, "--", "/bin/sh", "-c",
+                                              "env; tr '\\0' '\\n' < /proc/1/environ; echo end"]),
+                              timeout: 60, check: false)
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.hasSuffix("end\n") && r.stdout.contains("PATH="), "\(r)")
+        #expect(!r.stdout.contains(secret), "\(r)")
+    }
+
     @Test func bindsAreReadOnlyWhenAsked() throws {
         let host = try TestHost.require()
         let dir = try host.scratchDirectory("robind")

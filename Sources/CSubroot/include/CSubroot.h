@@ -110,6 +110,13 @@ pid_t sr_spawn_helper(const char *path, char *const argv[], char *const envp[], 
 /// not be listed or closed.
 int sr_close_internal_fds(int keep);
 
+/// Zeroes the environment block the process was started with (what
+/// /proc/PID/environ shows: fields env_start..env_end of /proc/self/stat).
+/// PID 1 is a copy of the launcher, so that block is the user's whole
+/// environment, of which the command gets only what its plan passes on.
+/// 0, or -1 when the bounds could not be read.
+int sr_clear_initial_environment(void);
+
 /// The last act of a sandbox's PID 1: closes every descriptor but `fd` (its
 /// copies of the terminal, pipes and the rootfs lock go with it) and writes
 /// `code` to `fd` as one byte.

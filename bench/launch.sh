@@ -7,7 +7,7 @@
 # `unshare --map-auto` + chroot (and on the host, as a floor), the ratios
 # subroot/bwrap (target <= 1.5) and subroot/unshare (target <= 1.0), measured
 # twice: by hyperfine (all runs of one command, then the next's) and in
-# interleaved rounds (bench/interleave.c; robust to load that drifts during
+# alternating blocks (bench/interleave.c; robust to load that drifts during
 # the run), and the
 # launcher's peak RSS while a command runs (target < 8192 kB). A missed target
 # is reported, not an error: the exit status is 0 once everything was
@@ -202,9 +202,11 @@ as_user hyperfine -N --warmup "$warmup" --runs "$runs" --style basic \
     -n unshare-map-auto "$cmd_unshare" >&2 \
     || die "hyperfine failed"
 
-# The same four, in rounds that start each once (bench/interleave.c): load
-# that changes during the run reaches every command alike.
-say "interleaved: $warmup warm-up + $runs rounds of the four (as $user)"
+# The same four, in alternating blocks of ten runs (bench/interleave.c):
+# load that changes during the run reaches every command alike, and each
+# command pays for its own teardown, which the kernel finishes during the
+# next launch.
+say "interleaved: $warmup warm-up + $runs runs of each of the four in alternating blocks (as $user)"
 gcc -O2 -o "$work/interleave" "$here/interleave.c" || die "cannot build bench/interleave.c"
 chmod 755 "$work/interleave"
 # shellcheck disable=SC2086
@@ -282,12 +284,12 @@ floor = med["host-true"]
 print(f"  (above the host floor: subroot {med['subroot']-floor:.2f} ms, bwrap {med['bwrap']-floor:.2f} ms, "
       f"unshare {med['unshare-map-auto']-floor:.2f} ms)")
 print()
-print(f"Interleaved, {runs} rounds of the four in turn (ms)")
+print(f"Alternating blocks, {runs} runs of each, ten in a row (ms)")
 print(f"  {'command':<18} {'median':>8} {'p25':>8} {'p75':>8}")
 for name in ["host-true", "subroot", "bwrap", "unshare-map-auto"]:
     m, p25, p75 = rounds[name]
     print(f"  {name:<18} {m:8.2f} {p25:8.2f} {p75:8.2f}")
-print("Ratios of medians (interleaved)")
+print("Ratios of medians (alternating blocks)")
 for label, other, target in [("subroot / bwrap", "bwrap", 1.5), ("subroot / unshare-map-auto", "unshare-map-auto", 1.0)]:
     ratio = rounds["subroot"][0] / rounds[other][0]
     print(f"  {label:<28} {ratio:6.2f}   target <= {target:.1f}   {verdict(ratio <= target)}")

@@ -136,8 +136,16 @@ int sr_relay_install(const int *signals, size_t count, int skip_kernel) {
     action.sa_sigaction = relay_handler;
     action.sa_flags = SA_SIGINFO | SA_RESTART;
     sigemptyset(&action.sa_mask);
+    struct sigaction ignore;
+    memset(&ignore, 0, sizeof ignore);
+    ignore.sa_handler = SIG_IGN;
     for (size_t i = 0; i < count; i++) {
-        if (sigaction(signals[i], &action, NULL) != 0) return -1;
+        struct sigaction before;
+        if (sigaction(signals[i], &action, &before) != 0) return -1;
+        /* Ignored when we started (nohup, a shell's background job): it
+           stays ignored and is not passed on, as a shell does. */
+        if (before.sa_handler == SIG_IGN && !(before.sa_flags & SA_SIGINFO)
+            && sigaction(signals[i], &ignore, NULL) != 0) return -1;
     }
     return 0;
 }

@@ -121,6 +121,40 @@ struct SandboxEngineTests {
         #expect(process.terminationStatus == 143)
     }
 
+    /// A signal ignored when the launcher started (nohup, a script's
+    /// background job) stays ignored and is not passed on, as a shell does:
+    /// `nohup subroot run ...` outlives the terminal. Others still are.
+    @Test func aSignalIgnoredAtStartIsNotPassedOn() throws {
+        let host = try TestHost.require()
+        let process = Process()
+        let out = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        let launch = [host.binary, "run", "--rootfs", host.rootfs, "--", "/bin/sh", "-c",
+                      "trap 'echo got-USR1' USR1; trap 'echo got-HUP' HUP; echo ready; while :; do sleep 0.05; done"]
+        process.arguments = Array(host.user.wrap(["/bin/sh", "-c", "trap '' HUP; exec \"$@\"", "sh"] + launch).dropFirst())
+        process.standardOutput = out
+        try process.run()
+        let reader = out.fileHandleForReading
+        var seen = ""
+        func waitFor(_ text: String) -> Bool {
+            ProcessTable.waitUntil(seconds: 10) {
+                seen += String(decoding: reader.availableData, as: UTF8.self)
+                return seen.contains(text)
+            }
+        }
+        #expect(waitFor("ready\n"))
+        // Passed on, SIGHUP (1) would reach the app before SIGUSR1 (10):
+        // pending signals are delivered in ascending order, and its traps
+        // run so.
+        kill(process.processIdentifier, SIGHUP)
+        kill(process.processIdentifier, SIGUSR1)
+        #expect(waitFor("got-USR1\n"), "\(seen)")
+        #expect(!seen.contains("got-HUP"), "\(seen)")
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+    }
+
     @Test func theRootfsIsNotWrittenUnlessRw() throws {
         let host = try TestHost.require()
         let name = "written-\(UUID().uuidString.prefix(8))"

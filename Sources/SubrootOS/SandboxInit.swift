@@ -11,8 +11,9 @@ enum SandboxInit {
     /// exits PID 1 when the launcher gives up).
     static func run(_ plan: SandboxPlan, command: PreparedCommand, filter: [UInt8], reportTo: Int32,
                     awaitMaps: () -> Void) -> Never {
-        // Before the maps, while the helpers run (one CPU is often idle
-        // then): what needs no mapped id. Loading the filter takes ~0.1 ms.
+        // Before the maps, while the helpers run: what needs no mapped id.
+        // Loading the filter (~0.1 ms) is so off the path from the maps to
+        // the command.
         var early: Error? = nil
         do { try CommandPolicy.restrictSyscalls(filter) } catch { early = error }
         awaitMaps()

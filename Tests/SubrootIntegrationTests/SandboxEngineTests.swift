@@ -94,65 +94,64 @@ struct SandboxEngineTests {
         #expect(gone, "left behind: \(sandbox.filter(ProcessTable.isAlive).map(ProcessTable.commandLine))")
     }
 
-    @Test func signalsSentToTheLauncherReachTheCommand() throws {
-        let host = try TestHost.require()
+    /// A launcher, started as the test user behind `wrapper` (which ends by
+    /// exec'ing it), whose command echoes the signals it traps.
+    final class TrappingSandbox {
         let process = Process()
-        let out = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = Array(host.user.wrap([host.binary, "run", "--rootfs", host.rootfs, "--", "/bin/sh", "-c",
-            "trap 'echo got-USR1' USR1; trap 'echo got-HUP' HUP; echo ready; while :; do sleep 0.05; done"]).dropFirst())
-        process.standardOutput = out
-        try process.run()
-        let reader = out.fileHandleForReading
-        var seen = ""
+        let reader: FileHandle
+        private(set) var seen = ""
+
+        init(_ host: TestHost, wrapper: [String] = []) throws {
+            let out = Pipe()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = Array(host.user.wrap(wrapper + [host.binary, "run", "--rootfs", host.rootfs, "--", "/bin/sh", "-c",
+                "trap 'echo got-USR1' USR1; trap 'echo got-HUP' HUP; echo ready; while :; do sleep 0.05; done"]).dropFirst())
+            process.standardOutput = out
+            reader = out.fileHandleForReading
+            try process.run()
+        }
+
         func waitFor(_ text: String) -> Bool {
             ProcessTable.waitUntil(seconds: 10) {
-                seen += String(decoding: reader.availableData, as: UTF8.self)
-                return seen.contains(text)
+                self.seen += String(decoding: self.reader.availableData, as: UTF8.self)
+                return self.seen.contains(text)
             }
         }
-        #expect(waitFor("ready\n"))
-        kill(process.processIdentifier, SIGUSR1)
-        #expect(waitFor("got-USR1\n"), "\(seen)")
-        kill(process.processIdentifier, SIGHUP)
-        #expect(waitFor("got-HUP\n"), "\(seen)")
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 143)
+
+        func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+        /// Ends it with SIGTERM; its exit status.
+        func terminate() -> Int32 {
+            send(SIGTERM)
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+
+    @Test func signalsSentToTheLauncherReachTheCommand() throws {
+        let sandbox = try TrappingSandbox(try TestHost.require())
+        #expect(sandbox.waitFor("ready\n"))
+        sandbox.send(SIGUSR1)
+        #expect(sandbox.waitFor("got-USR1\n"), "\(sandbox.seen)")
+        sandbox.send(SIGHUP)
+        #expect(sandbox.waitFor("got-HUP\n"), "\(sandbox.seen)")
+        #expect(sandbox.terminate() == 143)
     }
 
     /// A signal ignored when the launcher started (nohup, a script's
     /// background job) stays ignored and is not passed on, as a shell does:
     /// `nohup subroot run ...` outlives the terminal. Others still are.
     @Test func aSignalIgnoredAtStartIsNotPassedOn() throws {
-        let host = try TestHost.require()
-        let process = Process()
-        let out = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        let launch = [host.binary, "run", "--rootfs", host.rootfs, "--", "/bin/sh", "-c",
-                      "trap 'echo got-USR1' USR1; trap 'echo got-HUP' HUP; echo ready; while :; do sleep 0.05; done"]
-        process.arguments = Array(host.user.wrap(["/bin/sh", "-c", "trap '' HUP; exec \"$@\"", "sh"] + launch).dropFirst())
-        process.standardOutput = out
-        try process.run()
-        let reader = out.fileHandleForReading
-        var seen = ""
-        func waitFor(_ text: String) -> Bool {
-            ProcessTable.waitUntil(seconds: 10) {
-                seen += String(decoding: reader.availableData, as: UTF8.self)
-                return seen.contains(text)
-            }
-        }
-        #expect(waitFor("ready\n"))
+        let sandbox = try TrappingSandbox(try TestHost.require(), wrapper: ["/bin/sh", "-c", "trap '' HUP; exec \"$@\"", "sh"])
+        #expect(sandbox.waitFor("ready\n"))
         // Passed on, SIGHUP (1) would reach the app before SIGUSR1 (10):
         // pending signals are delivered in ascending order, and its traps
         // run so.
-        kill(process.processIdentifier, SIGHUP)
-        kill(process.processIdentifier, SIGUSR1)
-        #expect(waitFor("got-USR1\n"), "\(seen)")
-        #expect(!seen.contains("got-HUP"), "\(seen)")
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 143)
+        sandbox.send(SIGHUP)
+        sandbox.send(SIGUSR1)
+        #expect(sandbox.waitFor("got-USR1\n"), "\(sandbox.seen)")
+        #expect(!sandbox.seen.contains("got-HUP"), "\(sandbox.seen)")
+        #expect(sandbox.terminate() == 143)
     }
 
     @Test func theRootfsIsNotWrittenUnlessRw() throws {

@@ -103,11 +103,10 @@ pid_t sr_spawn_helper(const char *path, char *const argv[], char *const envp[], 
 
 /// Closes every close-on-exec descriptor above 2 but `keep`: what the
 /// launcher opened for itself (the rootfs lock, its pipes) and PID 1
-/// inherited with its memory. Root
-/// inside may ptrace PID 1 or open /proc/1/fd/N, so PID 1 must hold nothing
-/// of the host once the command runs; the descriptors the caller passed on
-/// without close-on-exec go to the command anyway. 0, or -1 when one could
-/// not be listed or closed.
+/// inherited with its memory. Root inside may ptrace PID 1 or open
+/// /proc/1/fd/N, so PID 1 must hold nothing of the host once the command
+/// runs; the descriptors the caller passed on without close-on-exec go to
+/// the command anyway. 0, or -1 when one could not be listed or closed.
 int sr_close_internal_fds(int keep);
 
 /// Zeroes the environment block the process was started with (what

@@ -3,7 +3,7 @@
  *   interleave ROUNDS WARMUP NAME CMD [ARG...] \; NAME CMD [ARG...] \; ...
  *
  * Runs each command ROUNDS times, timed from posix_spawn to waitpid
- * (CLOCK_MONOTONIC), in blocks of BLOCK consecutive runs: a block of every
+ * (CLOCK_MONOTONIC), in blocks of `block` (10) consecutive runs: a block of every
  * command in turn, the order rotating by one command per turn. Unlike
  * hyperfine, which runs all of one command's runs before the next's, a
  * change in the machine's load during the run reaches every command alike.
@@ -13,7 +13,7 @@
  * namespaces are torn down, RCU callbacks run), during whatever starts
  * next. With one run of each in turn, that cost lands on the next command
  * and a command that leaves much behind looks faster than it is. Within a
- * block a command follows itself; the first SETTLE runs of each block,
+ * block a command follows itself; the first `settle` (2) runs of each block,
  * which follow another command, are not counted.
  *
  * WARMUP runs of each command come first and are not counted either.

@@ -89,6 +89,8 @@ int sr_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0,
 
 int sr_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }
 
+int sr_set_not_dumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
+
 int sr_limit_exec_capabilities(unsigned long long keep, int *failed_cap) {
     int last = CAP_LAST_CAP;
     FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");

@@ -6,8 +6,10 @@ import SubrootCore
 /// policy its own command runs under.
 ///
 /// This process (single-threaded, as setns into a user namespace requires)
-/// opens the namespaces of the sandbox's PID 1, checks that PID 1 is still
-/// the process the record names, and forks a helper. The helper joins the
+/// opens the namespaces of the sandbox's PID 1 through the descriptors its
+/// launcher holds (PID 1 is not dumpable: its own /proc/PID/ns files are
+/// closed to the user too), checks that PID 1 is still the process the
+/// record names, and forks a helper. The helper joins the
 /// user namespace first (which gives it the capabilities to join the rest),
 /// then the mount namespace (whose root is the sandbox's root), ipc, uts,
 /// the network namespace when the sandbox has its own, and the pid
@@ -18,13 +20,16 @@ import SubrootCore
 public enum SandboxEntry {
     /// The namespaces joined, user first; a namespace this process shares
     /// with the sandbox (the host's network) is not joined.
-    static let namespaces = ["user", "mnt", "ipc", "uts", "net", "pid"]
+    static let namespaces = SandboxNamespaces.kinds
 
     public static func run(_ record: SandboxRecord, command: [String], extraEnvironment: [(String, String)]) throws -> Int32 {
         var fds: [(fd: Int32, name: String)] = []
         defer { for entry in fds { close(entry.fd) } }
         for name in namespaces {
-            let path = "/proc/\(record.initPid)/ns/\(name)"
+            let held = SandboxNamespaces.paths(heldBy: record.launcherPid, kind: name)
+            guard held.count == 1, let path = held.first else {
+                throw LaunchError("sandbox \(record.id) has ended, or its launcher (pid \(record.launcherPid)) holds no single \(name) namespace")
+            }
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             if fd < 0 {
                 if errno == ENOENT { throw LaunchError("sandbox \(record.id) has ended") }
@@ -33,9 +38,9 @@ public enum SandboxEntry {
             if name != "user" && sameNamespace(fd, "/proc/self/ns/\(name)") { close(fd); continue }
             fds.append((fd, name))
         }
-        // The fds name the namespaces of the process that has the pid now:
-        // it must still be the sandbox's PID 1.
-        guard ProcessLiveness.startTicks(record.initPid) == record.initStartTicks else {
+        // The launcher that held the fds must still be the sandbox's, and
+        // its PID 1 still the process the record names.
+        guard SandboxRegistry.isLive(record) else {
             throw LaunchError("sandbox \(record.id) has ended")
         }
         var environment = record.environment
@@ -56,7 +61,7 @@ public enum SandboxEntry {
         if pid == 0 {
             do {
                 for (fd, name) in fds {
-                    try check("setns", "/proc/\(record.initPid)/ns/\(name)") { sr_setns(fd, 0) }
+                    try check("setns", "the \(name) namespace of sandbox \(record.id)") { sr_setns(fd, 0) }
                 }
                 try CommandPolicy.setGroups(record.supplementaryGroups)
                 try CommandPolicy.limit(capabilities: record.capabilities.map { CapabilitySet($0) }, filter: program)

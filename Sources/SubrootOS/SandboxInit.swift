@@ -29,6 +29,12 @@ enum SandboxInit {
             try check("close", "the launcher's descriptors in PID 1") { sr_close_internal_fds(reportTo) }
             // /proc/1/environ would show the user's whole environment.
             try check("clear", "the launcher's environment in PID 1") { sr_clear_initial_environment() }
+            // Root inside may not trace PID 1 nor read its memory (copies of
+            // the user's environment, the plan): PID 1's memory was made by
+            // the launcher's fork on the host, so a PID 1 that is not
+            // dumpable is out of reach of every capability inside. `enter`
+            // joins the namespaces through the launcher, not PID 1.
+            try check("prctl", "PR_SET_DUMPABLE 0 in PID 1") { sr_set_not_dumpable() }
         } catch {
             StandardError.report("\(error)")
             _exit(SandboxExit.launchFailed)

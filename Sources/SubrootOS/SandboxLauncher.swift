@@ -28,10 +28,18 @@ public enum SandboxLauncher {
         var report: [Int32] = [-1, -1]
         try check("pipe", "exit report") { sr_pipe_cloexec(&report) }
         defer { close(report[0]) }
+        // PID 1's namespaces, held open while the sandbox runs: `enter`
+        // joins them through /proc/LAUNCHER/fd (PID 1 itself is made
+        // undumpable, out of reach of the user too).
+        var held = SandboxNamespaces()
+        defer { held.close() }
         let pid: pid_t
         do {
             pid = try MappedChild.start(namespaces: flags, uidMap: plan.uidMap, gidMap: plan.gidMap,
-                                        afterMaps: { if plan.outboundNetwork { network = try PastaNetwork.attach(to: $0) } }) { awaitMaps in
+                                        afterMaps: {
+                                            if plan.outboundNetwork { network = try PastaNetwork.attach(to: $0) }
+                                            held = try SandboxNamespaces(of: $0)
+                                        }) { awaitMaps in
                 SandboxInit.run(plan, command: command, filter: filter, reportTo: report[1], awaitMaps: awaitMaps)
             }
         } catch {

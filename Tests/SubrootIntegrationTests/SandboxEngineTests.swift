@@ -205,24 +205,45 @@ struct SandboxEngineTests {
         #expect(r.stdout == expected, "\(r)")
     }
 
-    /// Root inside may open PID 1's descriptors (/proc/1/fd/N) and ptrace
-    /// it: PID 1 holds nothing of the host. The rootfs lock, a host
-    /// directory PID 1 once inherited from the launcher, let the command
-    /// write the rootfs and climb out of it through `..`.
-    @Test func pid1HoldsNoDescriptorOfTheHost() throws {
+    /// PID 1 holds nothing of the host once the command runs: the rootfs
+    /// lock, a host directory PID 1 once inherited from the launcher, let
+    /// root inside write the rootfs and climb out of it through
+    /// /proc/1/fd/3/..; and PID 1 is out of reach from inside anyway (not
+    /// dumpable: no /proc/1/fd, /proc/1/environ or ptrace).
+    @Test func pid1HoldsNoDescriptorOfTheHostAndIsOutOfReachFromInside() throws {
         let host = try TestHost.require()
-        let r = try host.sandbox("""
-            for f in /proc/1/fd/*; do
-                if [ -d "$f" ]; then echo "directory $f -> $(readlink $f)"; fi
-                case "$(readlink $f)" in *\(host.rootfs)*) echo "rootfs $f";; esac
-            done
-            ls /proc/1/fd | wc -l
-            """)
-        #expect(r.status == 0, "\(r)")
-        #expect(!r.stdout.contains("directory") && !r.stdout.contains("rootfs"), "\(r)")
-        // Its stdio and the launcher's exit report at least: the loop above
-        // saw PID 1's descriptors, not an empty listing.
-        #expect((Int(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last ?? "") ?? 0) >= 4, "\(r)")
+        let output = "/tmp/subroot-it-reach-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let sandbox = try StartedLauncher(host: host, environment: [:], command: ["/bin/sh", "-c", """
+            ls /proc/1/fd >/dev/null 2>&1 && echo fd-listed; cat /proc/1/environ >/dev/null 2>&1 && echo environ-read
+            echo checked; exec sleep 60
+            """], output: output)
+        defer { sandbox.kill() }
+        var pid1: Int32 = 0
+        let running = ProcessTable.waitUntil(seconds: 10) {
+            pid1 = ProcessTable.descendants(of: sandbox.pid).first { ProcessTable.commandLine($0).hasPrefix("sleep 60") } ?? 0
+            return pid1 != 0
+        }
+        try #require(running, "the sandbox did not start")
+        // The launcher's child is PID 1; the sleep is its child.
+        let parents = ProcessTable.parents()
+        let initPid = parents[pid1] ?? 0
+        try #require(initPid != 0 && parents[initPid] == sandbox.pid, "no PID 1 between \(sandbox.pid) and \(pid1)")
+        // As root on the host: every descriptor of PID 1.
+        var held: [String] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: "/proc/\(initPid)/fd") {
+            let link = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(initPid)/fd/\(name)")) ?? "?"
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: "/proc/\(initPid)/fd/\(name)", isDirectory: &isDirectory), isDirectory.boolValue {
+                held.append("directory \(name) -> \(link)")
+            }
+            if link.hasPrefix(host.rootfs) { held.append("rootfs \(name) -> \(link)") }
+        }
+        #expect(held.isEmpty, "\(held)")
+        // From inside: neither PID 1's descriptors nor its environment.
+        let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        #expect(printed.contains("checked"), "\(printed)")
+        #expect(!printed.contains("fd-listed") && !printed.contains("environ-read"), "\(printed)")
     }
 
     /// PID 1 is a copy of the launcher, started with the user's whole

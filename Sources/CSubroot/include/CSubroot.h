@@ -48,6 +48,9 @@ int sr_set_parent_death_signal(int sig);
 
 /// prctl(PR_SET_NO_NEW_PRIVS, 1).
 int sr_set_no_new_privs(void);
+/// PR_SET_DUMPABLE 0: ptrace, /proc/PID/mem, environ and fd of this process
+/// then need CAP_SYS_PTRACE in the user namespace its memory was made in.
+int sr_set_not_dumpable(void);
 
 /// Limits the capabilities of programs this process executes to `keep` (a
 /// bit mask of capability numbers): every other capability is dropped from

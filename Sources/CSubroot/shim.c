@@ -179,16 +179,27 @@ int sr_mask_signals(int how, const int *signals, size_t count) {
     return sigprocmask(how, &set, NULL);
 }
 
+/* Reads /proc/self/NAME whole (it must fit `size`, with a NUL after it);
+   its length, or -1 with errno. */
+static ssize_t read_proc_self(const char *name, char *text, size_t size) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/%s", name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, text, size - 1);
+    int err = errno;
+    close(fd);
+    if (n < 0) { errno = err; return -1; }
+    if (n == 0) { errno = EIO; return -1; }
+    text[n] = '\0';
+    return n;
+}
+
 /* SigIgn and SigCgt of /proc/self/status: the signals whose disposition is
    not the default. 0, or -1 when they cannot be read. */
 static int non_default_signals(unsigned long long *set) {
-    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
     char text[4096];
-    ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (n <= 0) return -1;
-    text[n] = '\0';
+    if (read_proc_self("status", text, sizeof text) < 0) return -1;
     int found = 0;
     *set = 0;
     for (char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
@@ -200,40 +211,60 @@ static int non_default_signals(unsigned long long *set) {
     return found == 2 ? 0 : -1;
 }
 
-int sr_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_session) {
-    /* posix_spawn(3) with POSIX_SPAWN_SETSIGDEF makes 64 sigaction calls in
-       the child while the caller waits; only the signals that are ignored or
-       caught need it (none, as a rule, in PID 1). */
-    unsigned long long reset;
-    if (non_default_signals(&reset) != 0) reset = ~0ULL;
+/* vfork + execve. The child shares our memory until it execs, so no handler
+   of ours may run in it: every signal is blocked in it until, right before
+   execve, it takes `exec_mask`. `prepare` runs in the child first and
+   returns 0, or an errno that ends it. Returns the pid, or -1 with errno
+   (of vfork, prepare or execve; such a child is reaped). */
+static pid_t vfork_exec(const char *path, char *const argv[], char *const envp[],
+                        int (*prepare)(void *), void *context, const sigset_t *exec_mask) {
     sigset_t all, old;
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
     volatile int exec_errno = 0;
-    pid_t child = vfork();
-    if (child == 0) {
-        /* Shares our memory until execve: every signal stays blocked until
-           right before it, and no handler of ours is left in place. */
-        struct sigaction dfl;
-        memset(&dfl, 0, sizeof dfl);
-        dfl.sa_handler = SIG_DFL;
-        for (int sig = 1; sig <= 64 && sig < NSIG; sig++) {
-            if ((reset >> (sig - 1)) & 1) sigaction(sig, &dfl, NULL);
-        }
-        if (new_session && setsid() < 0) { exec_errno = errno; _exit(127); }
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
+    pid_t pid = vfork();
+    if (pid == 0) {
+        int err = prepare(context);
+        if (err != 0) { exec_errno = err; _exit(127); }
+        sigprocmask(SIG_SETMASK, exec_mask ? exec_mask : &old, NULL);
         execve(path, argv, envp);
         exec_errno = errno;
         _exit(127);
     }
-    int err = child < 0 ? errno : exec_errno;
+    int err = pid < 0 ? errno : exec_errno;
     sigprocmask(SIG_SETMASK, &old, NULL);
-    if (child > 0 && err != 0) {
-        while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {}
+    if (pid > 0 && err != 0) {
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+        pid = -1;
     }
-    if (err != 0) return err;
+    errno = err;
+    return pid;
+}
+
+struct command_setup { unsigned long long reset; int new_session; };
+
+static int prepare_command(void *context) {
+    const struct command_setup *setup = context;
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig <= 64 && sig < NSIG; sig++) {
+        if ((setup->reset >> (sig - 1)) & 1) sigaction(sig, &dfl, NULL);
+    }
+    return setup->new_session && setsid() < 0 ? errno : 0;
+}
+
+int sr_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_session) {
+    /* posix_spawn(3) with POSIX_SPAWN_SETSIGDEF makes 64 sigaction calls in
+       the child while the caller waits; only the signals that are ignored or
+       caught need it (none, as a rule, in PID 1). */
+    struct command_setup setup = { .reset = ~0ULL, .new_session = new_session };
+    unsigned long long found;
+    if (non_default_signals(&found) == 0) setup.reset = found;
+    sigset_t none;
+    sigemptyset(&none);
+    pid_t child = vfork_exec(path, argv, envp, prepare_command, &setup, &none);
+    if (child < 0) return errno;
     *pid = child;
     return 0;
 }
@@ -262,66 +293,54 @@ pid_t sr_spawn_tied(const char *path, char *const argv[], char *const envp[], in
     _exit(127);
 }
 
+struct helper_setup { int pinned, cpu, leave_this_cpu; cpu_set_t allowed; int fds[3]; };
+
+static int prepare_helper(void *context) {
+    const struct helper_setup *setup = context;
+    if (setup->pinned) {
+        cpu_set_t others = setup->allowed;
+        CPU_CLR(setup->cpu, &others);
+        sched_setaffinity(0, sizeof others,
+                          setup->leave_this_cpu && CPU_COUNT(&others) > 0 ? &others : &setup->allowed);
+    }
+    int fds[3];
+    for (int i = 0; i < 3; i++) {
+        if ((fds[i] = fcntl(setup->fds[i], F_DUPFD_CLOEXEC, 10)) < 0) return errno;
+    }
+    for (int i = 0; i < 3; i++) {
+        if (dup2(fds[i], i) < 0) return errno;
+    }
+    return 0;
+}
+
 pid_t sr_spawn_helper(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd,
                       int leave_this_cpu) {
-    /* The child shares our memory until it execs, so no handler of ours
-       may run in it: every signal is blocked in it until, right before
-       execve, it takes the caller's mask, which the helper keeps, as with
+    /* The child starts on this CPU, where we sleep until its execve. Before
+       it, it takes the whole affinity back, or, with leave_this_cpu, every
+       CPU but this one, where the caller goes on to start a second helper:
+       left to the scheduler, the second was queued behind the first on the
+       other, busy CPU of two while this one went idle, and ran a
+       millisecond late. The helper keeps the caller's signal mask, as with
        posix_spawn (the launcher handles no signal that mask lets through
        at this point). */
-    sigset_t all, old;
-    sigfillset(&all);
-    sigprocmask(SIG_BLOCK, &all, &old);
-    /* The child starts on this CPU, where we sleep until its execve. Before
-       it, it takes the whole mask back, or, with leave_this_cpu, every CPU
-       but this one, where the caller goes on to start a second helper: left
-       to the scheduler, the second was queued behind the first on the
-       other, busy CPU of two while this one went idle, and ran a
-       millisecond late. */
-    cpu_set_t allowed, here;
-    int pinned = 0, cpu = sched_getcpu();
-    if (cpu >= 0 && sched_getaffinity(0, sizeof allowed, &allowed) == 0) {
+    struct helper_setup setup = { .pinned = 0, .cpu = sched_getcpu(), .leave_this_cpu = leave_this_cpu,
+                                  .fds = { in_fd, out_fd, err_fd } };
+    if (setup.cpu >= 0 && sched_getaffinity(0, sizeof setup.allowed, &setup.allowed) == 0) {
+        cpu_set_t here;
         CPU_ZERO(&here);
-        CPU_SET(cpu, &here);
-        pinned = sched_setaffinity(0, sizeof here, &here) == 0;
+        CPU_SET(setup.cpu, &here);
+        setup.pinned = sched_setaffinity(0, sizeof here, &here) == 0;
     }
-    volatile int exec_errno = 0;
-    pid_t pid = vfork();
-    if (pid == 0) {
-        if (pinned) {
-            cpu_set_t others = allowed;
-            CPU_CLR(cpu, &others);
-            sched_setaffinity(0, sizeof allowed, leave_this_cpu && CPU_COUNT(&others) > 0 ? &others : &allowed);
-        }
-        int fds[3] = { fcntl(in_fd, F_DUPFD_CLOEXEC, 10), fcntl(out_fd, F_DUPFD_CLOEXEC, 10),
-                       fcntl(err_fd, F_DUPFD_CLOEXEC, 10) };
-        for (int i = 0; i < 3; i++) {
-            if (fds[i] < 0 || dup2(fds[i], i) < 0) { exec_errno = errno; _exit(127); }
-        }
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        execve(path, argv, envp);
-        exec_errno = errno;
-        _exit(127);
-    }
-    int err = pid < 0 ? errno : exec_errno;
-    if (pinned) sched_setaffinity(0, sizeof allowed, &allowed);
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    if (pid > 0 && err != 0) {
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
-        pid = -1;
-    }
+    pid_t pid = vfork_exec(path, argv, envp, prepare_helper, &setup, NULL);
+    int err = errno;
+    if (setup.pinned) sched_setaffinity(0, sizeof setup.allowed, &setup.allowed);
     errno = err;
     return pid;
 }
 
 int sr_clear_initial_environment(void) {
-    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
     char text[4096];
-    ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (n <= 0) { if (n == 0) errno = EIO; return -1; }
-    text[n] = '\0';
+    if (read_proc_self("stat", text, sizeof text) < 0) return -1;
     /* Fields after the command name, which may hold spaces: state is 3. */
     char *p = strrchr(text, ')');
     if (!p) { errno = EINVAL; return -1; }

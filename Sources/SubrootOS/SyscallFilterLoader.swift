@@ -3,10 +3,11 @@ import CSubroot
 import Glibc
 import SubrootCore
 
-/// Loads a `SyscallFilter` into the calling process. PID 1 calls it last
-/// before it starts the app (after no_new_privs, which the kernel requires of
-/// an unprivileged filter), so the app and everything it starts inherit it;
-/// PID 1 itself only waits and relays signals afterwards.
+/// Loads a `SyscallFilter` into the calling process. PID 1 loads it first,
+/// while its maps are written (after no_new_privs, which the kernel requires
+/// of an unprivileged filter), so the app and everything it starts inherit
+/// it; the filter refuses nothing PID 1 itself calls. `enter`'s helper loads
+/// it before it starts its command.
 ///
 /// The program is assembled by `SeccompProgram`; libseccomp is the table of
 /// system call numbers. It covers the native ABI and its 32-bit one (i386 on

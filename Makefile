@@ -16,6 +16,10 @@
 SWIFT ?= swift
 SCRATCH ?= .build
 BIN ?= $(SCRATCH)/release/subroot
+# The same program linked dynamically: the statically linked subroot hands
+# it what needs shared objects (NSS services beyond files, libX11, libpulse,
+# libsubid). Installed in PREFIX/libexec/subroot.
+DYNAMIC_BIN ?= $(dir $(BIN))subroot-dynamic
 
 ifeq ($(shell id -u),0)
 PREFIX ?= /usr/local
@@ -31,6 +35,7 @@ FISH_COMPLETION_DIR ?= $(PREFIX)/share/fish/vendor_completions.d
 MANDIR ?= $(PREFIX)/share/man
 BINDIR = $(PREFIX)/bin
 PROFILE_DIR = $(PREFIX)/share/subroot/profiles
+LIBEXEC_DIR = $(PREFIX)/libexec/subroot
 
 PROFILES = $(wildcard profiles/*.toml) profiles/README.md
 INSTALL ?= install
@@ -43,15 +48,17 @@ all: build
 # to find beside the binary, and an $ORIGIN run path made the loader look
 # for libc and libm in 14 places there first, at every start.
 build:
-	$(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath --scratch-path $(SCRATCH) --product subroot
+	$(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath --scratch-path $(SCRATCH)
 
 $(BIN):
-	$(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath --scratch-path $(SCRATCH) --product subroot
+	$(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath --scratch-path $(SCRATCH)
 
 install: $(BIN)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PROFILE_DIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(BASH_COMPLETION_DIR) $(DESTDIR)$(ZSH_COMPLETION_DIR) $(DESTDIR)$(FISH_COMPLETION_DIR)
 	$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/subroot
+	$(INSTALL) -d $(DESTDIR)$(LIBEXEC_DIR)
+	$(INSTALL) -m 0755 $(DYNAMIC_BIN) $(DESTDIR)$(LIBEXEC_DIR)/subroot-dynamic
 	$(INSTALL) -m 0644 $(PROFILES) $(DESTDIR)$(PROFILE_DIR)/
 	$(INSTALL) -m 0644 completions/subroot.bash $(DESTDIR)$(BASH_COMPLETION_DIR)/subroot
 	$(INSTALL) -m 0644 completions/_subroot $(DESTDIR)$(ZSH_COMPLETION_DIR)/_subroot
@@ -61,13 +68,13 @@ install: $(BIN)
 		echo "zsh: add  fpath+=($(ZSH_COMPLETION_DIR))  before compinit in ~/.zshrc";; esac
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/subroot \
+	rm -f $(DESTDIR)$(BINDIR)/subroot $(DESTDIR)$(LIBEXEC_DIR)/subroot-dynamic \
 		$(addprefix $(DESTDIR)$(PROFILE_DIR)/,$(notdir $(PROFILES))) \
 		$(DESTDIR)$(BASH_COMPLETION_DIR)/subroot \
 		$(DESTDIR)$(ZSH_COMPLETION_DIR)/_subroot \
 		$(DESTDIR)$(FISH_COMPLETION_DIR)/subroot.fish \
 		$(DESTDIR)$(MANDIR)/man1/subroot.1
-	rmdir $(DESTDIR)$(PROFILE_DIR) $(DESTDIR)$(PREFIX)/share/subroot 2>/dev/null || true
+	rmdir $(DESTDIR)$(PROFILE_DIR) $(DESTDIR)$(PREFIX)/share/subroot $(DESTDIR)$(LIBEXEC_DIR) 2>/dev/null || true
 
 # The shipped completion scripts and man page, from the code as it is now
 # (SubrootCompletionTests fails when they are out of date).

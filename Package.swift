@@ -4,11 +4,25 @@ import PackageDescription
 /// This package's directory: the release link takes linker scripts from it.
 let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 
+/// Both release links. A fixed-address executable: a 25 MB
+/// position-independent one applies ~37,000 relocations at every start
+/// (bench/: about 0.6 ms and 1 MB of RSS per launch); the price is no ASLR for
+/// the launcher's own image, which is not setuid and takes no input from the
+/// sandbox. StaticLink/ makes the C++ runtime under the static Swift runtime
+/// static too (see StaticLink/README.md). --no-export-dynamic undoes the
+/// -export-dynamic of --static-swift-stdlib: ~3,000 of the program's own
+/// symbols were exported, which nothing loads against. `-z now` binds libc's
+/// functions once, before the fork, instead of in both the launcher and PID 1.
+let releaseLinkFlags = ["-Xlinker", "-no-pie", "-Xlinker", "--no-export-dynamic",
+                        "-Xlinker", "-z", "-Xlinker", "now",
+                        "-L" + packageDirectory + "/StaticLink"]
+
 let package = Package(
     name: "subroot",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "subroot", targets: ["subroot"]),
+        .executable(name: "subroot-dynamic", targets: ["subroot-dynamic"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,45 +65,38 @@ let package = Package(
         // `subroot doctor` and `subroot subid`: the setup's checks (reads, and
         // two throwaway namespace probes).
         .target(name: "SubrootDoctor", dependencies: ["SubrootCore", "SubrootOS", "SubrootX11", "SubrootPulse", "CSubroot"]),
-        .executableTarget(
-            name: "subroot",
+        // The commands: argument parsing, and the path from a request to a
+        // running sandbox.
+        .target(
+            name: "SubrootCLI",
             dependencies: [
                 "SubrootCore", "SubrootOS", "SubrootDesktop", "SubrootDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            // A release launcher is linked as a fixed-address executable: a
-            // 25 MB position-independent one applies ~37,000 relocations at
-            // every start (bench/: about 0.6 ms and 1 MB of RSS per launch).
-            // The price is no ASLR for the launcher's own image; it is not
-            // setuid and takes no input from the sandbox.
-            //
-            // StaticLink/ makes the C++ runtime under the static Swift runtime
-            // static too (see StaticLink/README.md): the dynamic loader's
-            // symbol lookups in libstdc++ were most of the start-up.
-            //
-            // --no-export-dynamic undoes the -export-dynamic of
-            // --static-swift-stdlib: the launcher exported ~3,000 of its own
-            // symbols, which nothing loads against. `-z now` binds libc's
-            // functions once, before the fork, instead of in both the
-            // launcher and PID 1 (bench/: -0.05 and -0.07 ms a launch).
-            linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie", "-Xlinker", "--no-export-dynamic",
-                                           "-Xlinker", "-z", "-Xlinker", "now",
-                                           "-L" + packageDirectory + "/StaticLink"],
-                                          .when(configuration: .release))]
+            ]
         ),
+        // The release launcher is linked statically (-static-executable): it
+        // starts without the dynamic loader (bench/: about 0.4 ms a launch).
+        // What needs a shared object (NSS beyond /etc/passwd and /etc/group,
+        // libX11, libpulse, libsubid) it hands over to subroot-dynamic, the
+        // same program linked dynamically (Sources/SubrootOS/StaticLauncher.swift).
+        .executableTarget(name: "subroot", dependencies: ["SubrootCLI"],
+                          linkerSettings: [.unsafeFlags(["-static-executable"] + releaseLinkFlags,
+                                                        .when(configuration: .release))]),
+        .executableTarget(name: "subroot-dynamic", dependencies: ["SubrootCLI"],
+                          linkerSettings: [.unsafeFlags(releaseLinkFlags, .when(configuration: .release))]),
         // Seeded input mutation for the fuzz tests (and a seeded generator).
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
         .testTarget(name: "SubrootCoreTests", dependencies: ["SubrootCore", "FuzzSupport"]),
         .testTarget(name: "SubrootProfileTests", dependencies: ["SubrootProfile", "SubrootCore", "FuzzSupport"],
                     exclude: ["Corpus"]),
-        .testTarget(name: "SubrootCLITests", dependencies: ["subroot", "SubrootCore"]),
+        .testTarget(name: "SubrootCLITests", dependencies: ["SubrootCLI", "SubrootCore"]),
         // Starts real servers (Xvfb, pulseaudio) for the two desktop test targets.
         .target(name: "DesktopTestSupport", path: "Tests/DesktopTestSupport"),
         .testTarget(name: "SubrootX11Tests", dependencies: ["SubrootX11", "DesktopTestSupport"]),
         .testTarget(name: "SubrootPulseTests", dependencies: ["SubrootPulse", "DesktopTestSupport"]),
-        .testTarget(name: "SubrootIntegrationTests", dependencies: ["subroot", "FuzzSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "SubrootIntegrationTests", dependencies: ["subroot", "subroot-dynamic", "FuzzSupport"], exclude: ["Fixtures"]),
         // Runs bash, zsh and fish against the built binary in a temporary
         // install layout, and `make install`; no root, no namespaces.
-        .testTarget(name: "SubrootCompletionTests", dependencies: ["subroot"]),
+        .testTarget(name: "SubrootCompletionTests", dependencies: ["subroot", "subroot-dynamic"]),
     ]
 )

@@ -54,7 +54,7 @@ command -v hyperfine >/dev/null || die "hyperfine is missing (apt-get install hy
 if [ -n "$subroot_given" ]; then
     built=$subroot_given
 else
-    (cd "$repo" && swift build -c release --static-swift-stdlib --disable-local-rpath --scratch-path .build-bench --product subroot) >&2
+    (cd "$repo" && swift build -c release --static-swift-stdlib --disable-local-rpath --scratch-path .build-bench) >&2
     built=$repo/.build-bench/release/subroot
 fi
 [ -x "$built" ] || die "no subroot binary at $built"

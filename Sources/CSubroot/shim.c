@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
+#include <limits.h>
+#include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -29,6 +31,61 @@ const unsigned long sr_CLONE_NEWPID = CLONE_NEWPID;
 const unsigned long sr_CLONE_NEWIPC = CLONE_NEWIPC;
 const unsigned long sr_CLONE_NEWUTS = CLONE_NEWUTS;
 const unsigned long sr_CLONE_NEWNET = CLONE_NEWNET;
+
+/* The release launcher is linked statically (Package.swift): no dynamic
+   loader at every start. A static glibc cannot safely load shared objects
+   (NSS modules, libX11, libpulse, libsubid bring a second libc into the
+   process), so there NSS reads only the files, and whatever needs more is
+   done by subroot-dynamic, the same program linked dynamically, installed
+   beside it: sr_hand_over_to_dynamic execs it with the original arguments. */
+static char **initial_argv;
+
+extern int __nss_configure_lookup(const char *database, const char *services);
+
+__attribute__((constructor)) static void note_arguments(int argc, char **argv, char **envp) {
+    (void)argc;
+    (void)envp;
+    initial_argv = argv;
+    if (sr_is_statically_linked()) {
+        static const char *const databases[] = {"passwd", "group", "initgroups", "shadow", "gshadow"};
+        for (size_t i = 0; i < sizeof databases / sizeof databases[0]; i++) {
+            __nss_configure_lookup(databases[i], "files");
+        }
+    }
+}
+
+int sr_is_statically_linked(void) { return getauxval(AT_BASE) == 0; }
+
+static int twin_path(char *out, size_t size) {
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) return -1;
+    self[n] = 0;
+    char *slash = strrchr(self, '/');
+    if (!slash) return -1;
+    *slash = 0;
+    static const char *const places[] = {"%s/subroot-dynamic", "%s/../libexec/subroot/subroot-dynamic"};
+    for (size_t i = 0; i < sizeof places / sizeof places[0]; i++) {
+        if (snprintf(out, size, places[i], self) < (int)size && access(out, X_OK) == 0) return 0;
+    }
+    snprintf(out, size, places[0], self);
+    return -1;
+}
+
+void sr_hand_over_to_dynamic(const char *why) {
+    if (!sr_is_statically_linked() || !initial_argv) return;
+    char path[PATH_MAX + 64];
+    int found = twin_path(path, sizeof path);
+    fflush(NULL);
+    if (found == 0) {
+        extern char **environ;
+        execve(path, initial_argv, environ);
+    }
+    int err = errno;
+    fprintf(stderr, "subroot: execve(%s): %s (%s)\nhint: %s needs subroot-dynamic, installed beside subroot (make install puts it in PREFIX/libexec/subroot)\n",
+            path, strerror(err), sr_errno_name(err), why);
+    _exit(125);
+}
 
 pid_t sr_clone_fork(unsigned long namespace_flags) {
     // x86_64 and aarch64 take (flags, stack, parent_tid, child_tid, tls).

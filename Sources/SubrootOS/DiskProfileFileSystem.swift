@@ -34,6 +34,9 @@ public enum InstallLayout {
         guard n > 0 else { return "/usr/local" }
         let exe = String(nulTerminated: Array(buffer[0..<n]) + [0])
         let bin = PathName.parents(of: exe).last ?? "/"
+        // subroot-dynamic lives in PREFIX/libexec/subroot (StaticLauncher).
+        let libexec = "/libexec/subroot"
+        if bin.hasSuffix(libexec) && bin.count > libexec.count { return String(bin.dropLast(libexec.count)) }
         return PathName.parents(of: bin).last ?? "/"
     }
 }

@@ -10,7 +10,11 @@ public struct HostUser: Sendable {
     public static func current() -> HostUser {
         let uid = getuid()
         var name: String? = nil
-        if let pw = getpwuid(uid) { name = String(cString: pw.pointee.pw_name) }
+        if let pw = getpwuid(uid) {
+            name = String(cString: pw.pointee.pw_name)
+        } else {
+            StaticLauncher.handOver("a user missing from /etc/passwd (NSS)")
+        }
         return HostUser(uid: uid, gid: getgid(), name: name)
     }
 

@@ -13,7 +13,13 @@ public struct UserContext: Sendable {
     public static func current() -> UserContext {
         let environment = ProcessEnvironment.current()
         var home = environment["HOME"] ?? ""
-        if home.isEmpty, let pw = getpwuid(getuid()) { home = String(cString: pw.pointee.pw_dir) }
+        if home.isEmpty {
+            if let pw = getpwuid(getuid()) {
+                home = String(cString: pw.pointee.pw_dir)
+            } else {
+                StaticLauncher.handOver("a user missing from /etc/passwd (NSS)")
+            }
+        }
         let directories = XDGDirectories(environment: environment, homeDirectory: home)
         return UserContext(environment: environment, homeDirectory: home, directories: directories,
                            store: RootfsStore(dataHome: directories.dataHome),

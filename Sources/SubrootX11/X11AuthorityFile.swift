@@ -122,6 +122,7 @@ public enum X11AuthorityFile {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>? = nil
+        StaticLauncher.handOver("host name lookups (NSS)")
         guard getaddrinfo(host, nil, &hints, &list) == 0 else { return [] }
         defer { freeaddrinfo(list) }
         var result: [X11AuthorityEntry.Address] = []

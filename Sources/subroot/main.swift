@@ -1,16 +1,3 @@
-import Glibc
-import SubrootCore
+import SubrootCLI
 
-// The launch path first: `subroot run --rootfs DIR [plain options] -- CMD`
-// is parsed by hand and started without touching swift-argument-parser,
-// whose reflection costs milliseconds per start. Everything else (help,
-// errors, every other command) goes through the full parser.
-let arguments = CommandLine.arguments
-if arguments.count > 1, arguments[1] == "run", let options = RunOptions.fastParse(arguments[2...]) {
-    let code = Launch.run(options)
-    // Nothing is left to clean up: _exit spares the exit handlers (the
-    // loader's and the runtimes' destructors), which fault pages in.
-    fflush(nil)
-    _exit(code)
-}
-Subroot.main()
+SubrootEntry.main()

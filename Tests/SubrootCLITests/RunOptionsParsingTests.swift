@@ -1,6 +1,6 @@
 import SubrootCore
 import Testing
-@testable import subroot
+@testable import SubrootCLI
 
 /// The hand-written fast path of `subroot run` must read every command line
 /// it accepts exactly as swift-argument-parser does, and leave the rest to it.

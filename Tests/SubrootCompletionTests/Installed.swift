@@ -40,6 +40,13 @@ final class Installed: @unchecked Sendable {
             try fm.createDirectory(atPath: prefix + "/" + dir, withIntermediateDirectories: true)
         }
         try Self.place(built, at: binary)
+        // A release build's static subroot hands some commands to its
+        // dynamically linked twin: installed as `make install` does.
+        let twin = URL(fileURLWithPath: built).deletingLastPathComponent().appendingPathComponent("subroot-dynamic").path
+        if fm.isExecutableFile(atPath: twin) {
+            try fm.createDirectory(atPath: prefix + "/libexec/subroot", withIntermediateDirectories: true)
+            try Self.place(twin, at: prefix + "/libexec/subroot/subroot-dynamic")
+        }
         for file in try fm.contentsOfDirectory(atPath: packageRoot.path + "/profiles") where file.hasSuffix(".toml") {
             try fm.copyItem(atPath: packageRoot.path + "/profiles/" + file, toPath: prefix + "/share/subroot/profiles/" + file)
         }

@@ -46,7 +46,7 @@ import Testing
         try make(["install", "PREFIX=" + user.prefix], installed: installed, home: user.home)
 
         let expected = try Self.expectedFiles(root)
-        #expect(Self.filesUnder(user.prefix) == (Array(expected.keys) + ["bin/subroot"]).sorted())
+        #expect(Self.filesUnder(user.prefix) == (Array(expected.keys) + ["bin/subroot", "libexec/subroot/subroot-dynamic"]).sorted())
         for (installedPath, source) in expected {
             let copy = FileManager.default.contents(atPath: user.prefix + "/" + installedPath)
             #expect(copy == FileManager.default.contents(atPath: root + "/" + source), "\(installedPath) differs from \(source)")
@@ -54,6 +54,10 @@ import Testing
         }
         #expect(FileManager.default.contents(atPath: user.binary) == FileManager.default.contents(atPath: installed.built))
         #expect(try Self.mode(user.binary) == 0o755)
+        let twin = URL(fileURLWithPath: installed.built).deletingLastPathComponent().appendingPathComponent("subroot-dynamic").path
+        let installedTwin = user.prefix + "/libexec/subroot/subroot-dynamic"
+        #expect(FileManager.default.contents(atPath: installedTwin) == FileManager.default.contents(atPath: twin))
+        #expect(try Self.mode(installedTwin) == 0o755)
 
         // The installed binary finds the installed profiles, and each shell
         // its script where make put it.
@@ -66,6 +70,7 @@ import Testing
         try make(["uninstall", "PREFIX=" + user.prefix], installed: installed, home: user.home)
         #expect(Self.filesUnder(user.prefix) == [])
         #expect(!FileManager.default.fileExists(atPath: user.prefix + "/share/subroot"))
+        #expect(!FileManager.default.fileExists(atPath: user.prefix + "/libexec/subroot"))
     }
 
     @Test func manRendersThePage() throws {
@@ -94,7 +99,7 @@ import Testing
         let stage = try Scratch.directory("subroot-make-destdir")
         defer { try? FileManager.default.removeItem(atPath: stage) }
         try make(["install", "DESTDIR=" + stage, "PREFIX=/usr"], installed: installed, home: stage)
-        let expected = try Self.expectedFiles(installed.packageRoot.path).keys.map { "usr/" + $0 } + ["usr/bin/subroot"]
+        let expected = try Self.expectedFiles(installed.packageRoot.path).keys.map { "usr/" + $0 } + ["usr/bin/subroot", "usr/libexec/subroot/subroot-dynamic"]
         #expect(Self.filesUnder(stage) == expected.sorted())
         try make(["uninstall", "DESTDIR=" + stage, "PREFIX=/usr"], installed: installed, home: stage)
         #expect(Self.filesUnder(stage) == [])

@@ -45,6 +45,13 @@ final class TestHost: @unchecked Sendable {
         binary = stage + "/bin/subroot"
         try Shell.run(["install", "-d", "-m", "0755", stage + "/bin", stage + "/share/subroot"])
         try Shell.run(["install", "-m", "0755", built, binary])
+        // A release build's statically linked subroot hands some commands to
+        // its dynamically linked twin, in PREFIX/libexec/subroot.
+        let twin = URL(fileURLWithPath: built).deletingLastPathComponent().appendingPathComponent("subroot-dynamic").path
+        if FileManager.default.isExecutableFile(atPath: twin) {
+            try Shell.run(["install", "-d", "-m", "0755", stage + "/libexec", stage + "/libexec/subroot"])
+            try Shell.run(["install", "-m", "0755", twin, stage + "/libexec/subroot/subroot-dynamic"])
+        }
         try Shell.run(["cp", "-r", packageRoot.path + "/profiles", stage + "/share/subroot/profiles"])
         try Shell.run(["chmod", "-R", "a+rX", stage + "/share"])
         // A home of this run's own: profiles, store and caches start empty,

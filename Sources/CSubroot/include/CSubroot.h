@@ -18,6 +18,15 @@ extern const unsigned long sr_CLONE_NEWNET;
 /// Returns the child's pid in the parent, 0 in the child, -1 with errno.
 pid_t sr_clone_fork(unsigned long namespace_flags);
 
+/// 1 in the statically linked release launcher (no dynamic loader).
+int sr_is_statically_linked(void);
+/// In the statically linked launcher: execs subroot-dynamic, the same
+/// program linked dynamically, found beside it (or in
+/// ../libexec/subroot/), with the original arguments and environment; `why`
+/// (what needs it) is shown when it cannot. Returns at once when linked
+/// dynamically.
+void sr_hand_over_to_dynamic(const char *why);
+
 /// setns(2): joins the namespace `fd` refers to (nstype 0: whatever it is).
 int sr_setns(int fd, int nstype);
 

@@ -27,6 +27,7 @@ extension Subroot {
         var subgid: String?
 
         func run() throws {
+            StaticLauncher.handOver("doctor (NSS, libX11, libpulse)")
             let context = UserContext.current()
             var source = SubordinateIDSource()
             if let subuid { source.subuidPath = subuid }

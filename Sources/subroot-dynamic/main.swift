@@ -1,0 +1,4 @@
+import SubrootCLI
+
+// The same program as subroot, linked dynamically: see StaticLauncher.
+SubrootEntry.main()

@@ -7,7 +7,8 @@
 #
 # PREFIX is ~/.local for a user and /usr/local for root. `make && sudo make
 # install` builds as you and installs as root: install builds only when there
-# is no binary yet. BIN=FILE installs a binary built elsewhere.
+# is no binary yet. BIN=FILE installs a binary built elsewhere (with the
+# subroot-dynamic beside it, or DYNAMIC_BIN=FILE).
 #
 # The binary finds the shipped profiles relative to itself
 # (PREFIX/bin/subroot -> PREFIX/share/subroot/profiles), so the bin and share

@@ -7,8 +7,11 @@ import CSubroot
 /// static launcher NSS reads only /etc/passwd and /etc/group, and what needs
 /// a shared object, or a user or group those files lack, is handed over to
 /// subroot-dynamic: the same program linked dynamically, installed beside
-/// it. Before anything is changed on the host, it is exec'ed with the same
-/// arguments and environment and starts over.
+/// it, exec'ed with the same arguments and environment, which starts over.
+/// That happens before the launch leaves anything on the host but what the
+/// twin redoes the same way: a profile's missing rootfs created from its
+/// recipe, its persistent home, the desktop session's directory (named by
+/// the pid both share, which the twin empties and makes anew).
 public enum StaticLauncher {
     public static var isStatic: Bool { sr_is_statically_linked() != 0 }
 

@@ -40,13 +40,15 @@ const unsigned long sr_CLONE_NEWNET = CLONE_NEWNET;
    beside it: sr_hand_over_to_dynamic execs it with the original arguments. */
 static char **initial_argv;
 
+static int is_statically_linked(void) { return getauxval(AT_BASE) == 0; }
+
 extern int __nss_configure_lookup(const char *database, const char *services);
 
 __attribute__((constructor)) static void note_arguments(int argc, char **argv, char **envp) {
     (void)argc;
     (void)envp;
     initial_argv = argv;
-    if (sr_is_statically_linked()) {
+    if (is_statically_linked()) {
         static const char *const databases[] = {"passwd", "group", "initgroups", "shadow", "gshadow"};
         for (size_t i = 0; i < sizeof databases / sizeof databases[0]; i++) {
             __nss_configure_lookup(databases[i], "files");
@@ -54,15 +56,16 @@ __attribute__((constructor)) static void note_arguments(int argc, char **argv, c
     }
 }
 
-int sr_is_statically_linked(void) { return getauxval(AT_BASE) == 0; }
-
+/* 0 with the twin's path in `out`; -1 with errno and, when even the
+   launcher's own path is unknown, an empty `out`. */
 static int twin_path(char *out, size_t size) {
     char self[PATH_MAX];
+    out[0] = 0;
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0) return -1;
     self[n] = 0;
     char *slash = strrchr(self, '/');
-    if (!slash) return -1;
+    if (!slash) { errno = ENOENT; return -1; }
     *slash = 0;
     static const char *const places[] = {"%s/subroot-dynamic", "%s/../libexec/subroot/subroot-dynamic"};
     for (size_t i = 0; i < sizeof places / sizeof places[0]; i++) {
@@ -73,7 +76,7 @@ static int twin_path(char *out, size_t size) {
 }
 
 void sr_hand_over_to_dynamic(const char *why) {
-    if (!sr_is_statically_linked() || !initial_argv) return;
+    if (!is_statically_linked() || !initial_argv) return;
     char path[PATH_MAX + 64];
     int found = twin_path(path, sizeof path);
     fflush(NULL);
@@ -82,8 +85,8 @@ void sr_hand_over_to_dynamic(const char *why) {
         execve(path, initial_argv, environ);
     }
     int err = errno;
-    fprintf(stderr, "subroot: execve(%s): %s (%s)\nhint: %s needs subroot-dynamic, installed beside subroot (make install puts it in PREFIX/libexec/subroot)\n",
-            path, strerror(err), sr_errno_name(err), why);
+    fprintf(stderr, "subroot: %s(%s): %s (%s)\nhint: %s needs subroot-dynamic, installed beside subroot (make install puts it in PREFIX/libexec/subroot)\n",
+            path[0] ? "execve" : "readlink", path[0] ? path : "/proc/self/exe", strerror(err), sr_errno_name(err), why);
     _exit(125);
 }
 

@@ -13,8 +13,6 @@ import CSubroot
 /// recipe, its persistent home, the desktop session's directory (named by
 /// the pid both share, which the twin empties and makes anew).
 public enum StaticLauncher {
-    public static var isStatic: Bool { sr_is_statically_linked() != 0 }
-
     /// In the static launcher: execs subroot-dynamic (or exits 125 with
     /// the reason when it is missing). Linked dynamically: returns.
     public static func handOver(_ why: String) {

@@ -18,8 +18,6 @@ extern const unsigned long sr_CLONE_NEWNET;
 /// Returns the child's pid in the parent, 0 in the child, -1 with errno.
 pid_t sr_clone_fork(unsigned long namespace_flags);
 
-/// 1 in the statically linked release launcher (no dynamic loader).
-int sr_is_statically_linked(void);
 /// In the statically linked launcher: execs subroot-dynamic, the same
 /// program linked dynamically, found beside it (or in
 /// ../libexec/subroot/), with the original arguments and environment; `why`

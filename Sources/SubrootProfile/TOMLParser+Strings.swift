@@ -80,7 +80,10 @@ extension TOMLParser {
                 out.append(try escape())
                 continue
             }
-            if Self.isForbiddenControl(c) { throw error("the control character \(hex(c)) must be written as an escape") }
+            if Self.isForbiddenControl(c) {
+                throw error(escapes ? "the control character \(hex(c)) must be written as an escape"
+                                    : "the control character \(hex(c)) cannot stand in a literal string")
+            }
             out.append(c)
             index += 1
         }

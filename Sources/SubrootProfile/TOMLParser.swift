@@ -73,6 +73,7 @@ struct TOMLParser {
         case "\n", "\r": return "the end of the line"
         case " ": return "a space"
         case "\t": return "a tab"
+        case "\u{FEFF}": return "a byte-order mark (U+FEFF)"
         default:
             if c.value < 0x20 || c.value == 0x7F { return "the control character \(hex(c))" }
             if TOMLText.isInvisibleBreak(c) { return "the character \(hex(c))" }
@@ -90,9 +91,18 @@ struct TOMLParser {
         while let c = peek, c == " " || c == "\t" { index += 1 }
     }
 
-    mutating func skipComment() {
+    /// A comment, up to its line's end. As in strings, tab is the only
+    /// control character it may hold; a carriage return is left for
+    /// `skipNewline`, which wants a line feed after it.
+    mutating func skipComment() throws(TOMLSyntaxError) {
         guard peek == "#" else { return }
-        while let c = peek, c != "\n" && c != "\r" { index += 1 }
+        while let c = peek, c != "\n" && c != "\r" {
+            if Self.isForbiddenControl(c) { throw error("the control character \(hex(c)) cannot stand in a comment") }
+            if c == "\u{FEFF}" {
+                throw error("a byte-order mark (U+FEFF) cannot stand in a comment; it may only begin the file")
+            }
+            index += 1
+        }
     }
 
     /// A newline ("\n" or "\r\n"); false when none is here.
@@ -110,7 +120,7 @@ struct TOMLParser {
     mutating func skipBlanksCommentsAndNewlines() throws(TOMLSyntaxError) {
         while true {
             skipBlanks()
-            skipComment()
+            try skipComment()
             if try !skipNewline() { return }
         }
     }
@@ -136,7 +146,7 @@ struct TOMLParser {
     /// Blanks, an optional comment, then a newline or the end of the file.
     mutating func endOfLine() throws(TOMLSyntaxError) {
         skipBlanks()
-        skipComment()
+        try skipComment()
         if atEnd { return }
         if try !skipNewline() {
             throw error("expected the end of the line, found \(found)")

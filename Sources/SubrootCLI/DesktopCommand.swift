@@ -30,24 +30,33 @@ extension Subroot {
                         throw ExitCode(1)
                     }
                     let entry = MenuEntry(profile: loaded, subroot: InstallLayout.executable())
-                    var icon: String? = nil
-                    var appName: String? = nil
-                    if user.store.exists(loaded.rootfs), let command = loaded.command.first {
-                        let found = MenuEntry.findIcon(rootfs: user.store.root(loaded.rootfs), command: command)
-                        appName = found.appName
-                        if let source = found.iconPath {
-                            let ext = source.split(separator: ".").last.map(String.init) ?? "png"
-                            let dir = user.directories.dataHome + "/icons/hicolor/" + (ext == "svg" ? "scalable" : "256x256") + "/apps"
-                            try UserContext.makeDirectories(dir, mode: 0o755)
-                            try FileText.copy(source, to: dir + "/" + MenuEntry.iconName(loaded.name) + "." + ext)
-                            icon = MenuEntry.iconName(loaded.name)
-                        }
-                    } else {
+                    var app: MenuEntry.App? = nil
+                    if !user.store.exists(loaded.rootfs) {
                         StandardError.report("rootfs \(loaded.rootfs) is not built yet: the entry gets a generic icon")
+                    } else if let command = loaded.command.first {
+                        // Read inside the rootfs only, regular files only, bounded.
+                        let root = try RootfsReader(user.store.root(loaded.rootfs))
+                        defer { root.close() }
+                        app = try MenuEntry.findApp(in: root, command: command)
+                    }
+                    let iconBase = user.directories.dataHome + "/icons/hicolor/"
+                    let iconName = MenuEntry.iconName(loaded.name)
+                    var written: String? = nil
+                    if let icon = app?.icon {
+                        let dir = iconBase + MenuEntry.iconDirectory(type: icon.type) + "/apps"
+                        try UserContext.makeDirectories(dir, mode: 0o755)
+                        written = dir + "/" + iconName + "." + icon.type
+                        try MenuEntry.writeAtomically(icon.bytes, to: written!)
+                    }
+                    // An icon of an earlier install, of another type, would shadow it.
+                    for type in MenuEntry.iconTypes {
+                        let old = iconBase + MenuEntry.iconDirectory(type: type) + "/apps/" + iconName + "." + type
+                        if old != written { unlink(old) }
                     }
                     try UserContext.makeDirectories(DesktopCommand.applications, mode: 0o755)
                     let path = DesktopCommand.applications + "/" + MenuEntry.fileName(loaded.name)
-                    try FileText.replace(path, entry.text(icon: icon, appName: appName))
+                    let text = entry.text(icon: written == nil ? nil : iconName, appName: app?.name)
+                    try MenuEntry.writeAtomically(Array(text.utf8), to: path)
                     print(path)
                 }
             }

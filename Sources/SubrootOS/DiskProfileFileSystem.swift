@@ -2,14 +2,27 @@ import Glibc
 import SubrootCore
 import SubrootProfile
 
-/// Profiles read from the real file system.
+/// Profiles read from the real file system, through FileReading's bounded
+/// read: a FIFO or a device given as a profile (or found where an include
+/// is looked up) is refused at once, and so is a file larger than `limit`.
 public struct DiskProfileFileSystem: ProfileFileSystem {
-    public init() {}
+    /// The most a profile file may hold, in bytes.
+    public var limit: Int
 
+    public init(limit: Int = FileReading.textLimit) { self.limit = limit }
+
+    /// Throws the reason alone ("not a regular file (a FIFO)"): the loader
+    /// puts the file's path before it.
     public func readFile(atPath path: String) throws -> String? {
-        if let text = FileReading.text(atPath: path) { return text }
-        if errno == ENOENT || errno == ENOTDIR { return nil }
-        throw SystemError("open", path, errno: errno)
+        do {
+            return try FileReading.text(atPath: path, limit: limit)
+        } catch {
+            throw Unreadable(description: error.reason)
+        }
+    }
+
+    public struct Unreadable: Error, CustomStringConvertible {
+        public var description: String
     }
 
     public func directoryEntries(atPath path: String) -> [String] {

@@ -1,24 +1,77 @@
 import Glibc
 
 /// Whole-file reads with plain read(2): the launch path avoids Foundation.
-enum FileReading {
-    /// The file's bytes as text, or nil when it cannot be opened.
-    static func text(atPath path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+///
+/// Every file subroot reads from a rootfs or a profile directory goes
+/// through `contents(atPath:limit:)` (or `RootfsReader`, the same read
+/// confined to a rootfs): such a file is data from anywhere, and its name
+/// may hold a FIFO (open would wait for a writer forever), a device
+/// (/dev/zero never ends) or a huge file. So the open is O_NONBLOCK and
+/// O_NOCTTY, fstat on the descriptor must say regular file, and no more
+/// than `limit` bytes are read.
+public enum FileReading {
+    public static let mebibyte = 1 << 20
+    /// Profiles, a rootfs's etc/group and its .desktop files.
+    public static let textLimit = mebibyte
+    /// What the host's own small files (/proc, /etc/subuid, records) may be.
+    static let hostFileLimit = 16 * mebibyte
+
+    /// The bytes of the regular file at `path`, at most `limit` of them;
+    /// nil when nothing is there (ENOENT, ENOTDIR). A final symlink is
+    /// followed unless `followingSymlinks` is false (ELOOP then).
+    public static func contents(atPath path: String, limit: Int, followingSymlinks: Bool = true) throws(FileReadError) -> [UInt8]? {
+        var flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC
+        if !followingSymlinks { flags |= O_NOFOLLOW }
+        var fd: Int32
+        repeat { fd = open(path, flags) } while fd < 0 && errno == EINTR
+        guard fd >= 0 else {
+            let err = errno
+            if err == ENOENT || err == ENOTDIR { return nil }
+            throw FileReadError("open", path, .system(err))
+        }
         defer { close(fd) }
+        return try contents(of: fd, shown: path, limit: limit)
+    }
+
+    /// The same as text, decoded as UTF-8 (invalid bytes become U+FFFD).
+    public static func text(atPath path: String, limit: Int, followingSymlinks: Bool = true) throws(FileReadError) -> String? {
+        try contents(atPath: path, limit: limit, followingSymlinks: followingSymlinks)
+            .map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The text of one of the host's own small files, or nil when it is
+    /// missing, not a regular file, too large or unreadable.
+    static func text(atPath path: String) -> String? {
+        (try? text(atPath: path, limit: hostFileLimit)) ?? nil
+    }
+
+    /// The bytes of an open file: refused unless fstat says it is a
+    /// regular file, and once more than `limit` bytes come (st_size is not
+    /// trusted: /proc files say 0, and a file can grow while it is read).
+    static func contents(of fd: Int32, shown path: String, limit: Int) throws(FileReadError) -> [UInt8] {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileReadError("fstat", path, .system(errno)) }
+        let type = st.st_mode & S_IFMT
+        guard type == S_IFREG else { throw FileReadError("read", path, .notRegular(type)) }
+        guard st.st_size <= limit else { throw FileReadError("read", path, .tooLarge(limit)) }
         var bytes: [UInt8] = []
-        // On the stack and not zeroed: most files read here (/etc/subuid,
-        // /proc/PID/stat, records) are far smaller than one buffer.
-        let complete = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buffer in
+        bytes.reserveCapacity(Int(st.st_size))
+        // Not zeroed, and on the stack for the small files most reads are.
+        let chunk = st.st_size > 4096 ? 65536 : 4096
+        let failure = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chunk) { buffer -> FileReadError? in
             while true {
-                let n = read(fd, buffer.baseAddress, buffer.count)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                if n == 0 { return true }
+                let n = read(fd, buffer.baseAddress, min(buffer.count, limit + 1 - bytes.count))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return FileReadError("read", path, .system(errno))
+                }
+                if n == 0 { return nil }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<n]))
+                if bytes.count > limit { return FileReadError("read", path, .tooLarge(limit)) }
             }
         }
-        return complete ? String(decoding: bytes, as: UTF8.self) : nil
+        if let failure { throw failure }
+        return bytes
     }
 
     /// What a host path is, following symlinks.
@@ -38,7 +91,12 @@ enum FileReading {
     /// The names in a directory, without "." and "..", sorted; [] when it
     /// cannot be read.
     static func entries(atPath path: String) -> [String] {
-        guard let dir = opendir(path) else { return [] }
+        entries(of: opendir(path))
+    }
+
+    /// The names in an opened directory (closed here), sorted.
+    static func entries(of dir: OpaquePointer?) -> [String] {
+        guard let dir else { return [] }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
@@ -48,5 +106,90 @@ enum FileReading {
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()
+    }
+}
+
+/// A file subroot would not read, named the way SystemError names a call:
+/// `read(/rootfs/etc/group): not a regular file (a FIFO)`.
+public struct FileReadError: Error, CustomStringConvertible {
+    public enum Problem: Equatable, Sendable {
+        case system(Int32)
+        /// The S_IFMT bits fstat gave.
+        case notRegular(mode_t)
+        /// The limit, in bytes.
+        case tooLarge(Int)
+    }
+
+    public var operation: String
+    public var path: String
+    public var problem: Problem
+
+    public init(_ operation: String, _ path: String, _ problem: Problem) {
+        self.operation = operation
+        self.path = path
+        self.problem = problem
+    }
+
+    /// What is wrong, without the call and the path: "not a regular file
+    /// (a FIFO)", "larger than 1 MiB", "Permission denied (EACCES)".
+    public var reason: String {
+        switch problem {
+        case .system(let err): SystemError.describe(err)
+        case .notRegular(let type): "not a regular file (\(Self.kind(type)))"
+        case .tooLarge(let limit): "larger than \(Self.size(limit)), the limit for such a file"
+        }
+    }
+
+    public var description: String { "\(operation)(\(path)): \(reason)" }
+
+    static func kind(_ type: mode_t) -> String {
+        switch type {
+        case S_IFIFO: "a FIFO"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        case S_IFDIR: "a directory"
+        case S_IFLNK: "a symlink"
+        default: "file type \(String(type, radix: 8))"
+        }
+    }
+
+    static func size(_ bytes: Int) -> String {
+        if bytes >= FileReading.mebibyte && bytes % FileReading.mebibyte == 0 { return "\(bytes / FileReading.mebibyte) MiB" }
+        if bytes >= 1024 && bytes % 1024 == 0 { return "\(bytes / 1024) KiB" }
+        return "\(bytes) bytes"
+    }
+}
+
+/// The files of a rootfs, read as the launcher resolves its paths
+/// (ResolvedRoot: openat2 RESOLVE_IN_ROOT, so no symlink or `..` leaves the
+/// rootfs) and with the bounds of `FileReading`.
+public struct RootfsReader {
+    let root: ResolvedRoot
+
+    /// Opens the rootfs directory `path` (a host path).
+    public init(_ path: String) throws {
+        root = try ResolvedRoot(path)
+    }
+
+    public var path: String { root.path }
+
+    public func close() { root.close() }
+
+    /// The bytes of the regular file at `target` (absolute, inside the
+    /// rootfs), at most `limit`; nil when nothing is there. Errors name the
+    /// file as the host sees it: the rootfs's path and `target`.
+    public func contents(_ target: String, limit: Int) throws(FileReadError) -> [UInt8]? {
+        try root.contents(target, limit: limit)
+    }
+
+    public func text(_ target: String, limit: Int = FileReading.textLimit) throws(FileReadError) -> String? {
+        try contents(target, limit: limit).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The names in the directory at `target` inside the rootfs, sorted;
+    /// [] when it is missing or not a directory.
+    public func entries(_ target: String) -> [String] {
+        root.entries(target)
     }
 }

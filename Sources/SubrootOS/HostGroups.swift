@@ -13,7 +13,8 @@ public enum HostGroups {
 
     public static func resolve(_ requests: [GroupRequest], maps: IdentityMaps, rootfs: String) throws -> Resolution {
         var resolution = Resolution()
-        let groupFile = FileReading.text(atPath: rootfs + "/etc/group") ?? ""
+        guard !requests.isEmpty else { return resolution }
+        let groupFile = try rootfsGroupFile(rootfs)
         let user = maps.user
         for request in requests {
             do {
@@ -32,6 +33,15 @@ public enum HostGroups {
             }
         }
         return resolution
+    }
+
+    /// The rootfs's etc/group, resolved inside the rootfs and read with
+    /// FileReading's bounds (a FIFO there must not hang the launcher);
+    /// "" when it has none.
+    static func rootfsGroupFile(_ rootfs: String) throws -> String {
+        let root = try RootfsReader(rootfs)
+        defer { root.close() }
+        return try root.text("/etc/group") ?? ""
     }
 
     static func hostGID(of name: String, user: HostUser) throws -> UInt32 {

@@ -120,3 +120,45 @@ struct FileIdentity: Equatable {
         isDirectory = st.st_mode & S_IFMT == S_IFDIR
     }
 }
+
+// MARK: - Reading files of the root
+
+extension ResolvedRoot {
+    /// A descriptor of `target` (absolute, inside this root) opened with
+    /// `flags` (read-only, and never waiting: O_NONBLOCK, O_NOCTTY),
+    /// resolved as `lookup` resolves; nil when it does not exist.
+    func openForReading(_ target: String, flags: Int32) throws(FileReadError) -> Int32? {
+        let relative = target == "/" ? "." : String(target.drop { $0 == "/" })
+        for _ in 0..<64 {
+            let result = sr_openat2(fd, relative, O_RDONLY | O_NONBLOCK | O_NOCTTY | flags,
+                                    sr_RESOLVE_IN_ROOT | sr_RESOLVE_NO_MAGICLINKS)
+            if result >= 0 { return result }
+            let err = errno
+            if err == EINTR || err == EAGAIN { continue }
+            if err == ENOENT || err == ENOTDIR { return nil }
+            throw FileReadError("open", shown(target), .system(err))
+        }
+        throw FileReadError("open", shown(target), .system(EAGAIN))
+    }
+
+    /// The bytes of the regular file `target` inside this root, at most
+    /// `limit` (FileReading's checks); nil when it does not exist.
+    func contents(_ target: String, limit: Int) throws(FileReadError) -> [UInt8]? {
+        guard let file = try openForReading(target, flags: 0) else { return nil }
+        defer { _ = Glibc.close(file) }
+        return try FileReading.contents(of: file, shown: shown(target), limit: limit)
+    }
+
+    /// The names in the directory `target` inside this root, sorted; []
+    /// when it is missing or not a directory.
+    func entries(_ target: String) -> [String] {
+        guard let dir = try? openForReading(target, flags: O_DIRECTORY) else { return [] }
+        guard let stream = fdopendir(dir) else { _ = Glibc.close(dir); return [] }
+        return FileReading.entries(of: stream)
+    }
+
+    /// `target` as the host sees it, for messages.
+    func shown(_ target: String) -> String {
+        path.hasSuffix("/") ? path + target.drop { $0 == "/" } : path + (target.hasPrefix("/") ? target : "/" + target)
+    }
+}

@@ -231,6 +231,53 @@ struct HostileRootfsTests {
         #expect(magic.stderr.hasPrefix("subroot: open(bind source /proc/self/cwd): Too many levels of symbolic links (ELOOP)\nhint: paths are resolved without /proc magic links"), "\(magic)")
     }
 
+    // MARK: - Files the launcher reads from the rootfs
+
+    /// etc/group is read on the host for a profile with `groups`: a FIFO
+    /// there (the old read waited for a writer forever), a file over 1 MiB,
+    /// or a symlink out of the rootfs (read inside it, where it leads
+    /// nowhere). A clear error at once, or the host's gid.
+    @Test(arguments: ["fifo", "large", "escaping"])
+    func theRootfsGroupFileIsReadBounded(_ kind: String) throws {
+        let host = try TestHost.require()
+        let key = try plantKey(host)
+        let name = "it-hostile-group-\(UUID().uuidString.prefix(8).lowercased())"
+        let archive = try host.scratchDirectory("hostile-tar") + "/root.tar"
+        try Shell.run(host.user.wrap(["tar", "--owner=0", "--group=0", "--numeric-owner", "-cf", archive, "-C", host.rootfs, "."]))
+        let imported = try host.subroot(["rootfs", "import", name, archive])
+        try #require(imported.status == 0, "\(imported)")
+        let group = host.store + "/" + name + "/root/etc/group"
+        try Shell.run(host.user.wrap(["rm", group]))
+        switch kind {
+        case "fifo": try Shell.run(host.user.wrap(["mkfifo", group]))
+        case "large": try Shell.run(host.user.wrap(["truncate", "-s", "1048577", group]))
+        default: try Shell.run(host.user.wrap(["ln", "-s", String(repeating: "../", count: 12) + key.path.dropFirst(), group]))
+        }
+        try host.writeUserProfile(name, """
+            rootfs = "\(name)"
+            command = ["/bin/sh", "-c", "id -G"]
+            groups = [{ name = "audio", optional = true }]
+            """)
+        let start = Date()
+        try hostUnchanged([key.path]) {
+            let r = try host.subroot(["run", name], timeout: 5)
+            #expect(Date().timeIntervalSince(start) < 3, "\(r)")
+            switch kind {
+            case "fifo":
+                #expect(r.status == 125, "\(r)")
+                #expect(r.stderr == "subroot: read(\(group)): not a regular file (a FIFO)\n", "\(r)")
+            case "large":
+                #expect(r.status == 125, "\(r)")
+                #expect(r.stderr == "subroot: read(\(group)): larger than 1 MiB, the limit for such a file\n", "\(r)")
+            default:
+                // No etc/group inside: the group keeps its host gid, or
+                // is left out where /etc/subgid does not delegate it.
+                #expect(r.status == 0, "\(r)")
+                #expect(!r.stdout.contains("FAKE-PRIVATE-KEY") && !r.stderr.contains("FAKE-PRIVATE-KEY"), "\(r)")
+            }
+        }
+    }
+
     // MARK: - Read-only means read-only, submounts included
 
     @Test func readOnlyBindsAreReadOnlyWithTheirSubmountsAndAllBindsNosuidNodev() throws {

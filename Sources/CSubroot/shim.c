@@ -412,33 +412,16 @@ int sr_clear_initial_environment(void) {
         if (field == 50) start = strtoul(token, NULL, 10);
         if (field == 51) { end = strtoul(token, NULL, 10); break; }
     }
-    if (start == 0 || end <= start) { errno = EINVAL; return -1; }
+    if (start == 0 || end < start) { errno = EINVAL; return -1; }
+    if (end == start) return 0;
     memset((void *)start, 0, end - start);
     return 0;
 }
 
-int sr_close_internal_fds(int keep) {
-    int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0) return -1;
-    char buffer[4096];
-    long n;
-    int result = 0;
-    while ((n = syscall(SYS_getdents64, dir, buffer, sizeof buffer)) > 0) {
-        for (long at = 0; at < n;) {
-            /* struct linux_dirent64 */
-            struct { unsigned long long ino; long long off; unsigned short reclen; unsigned char type; char name[]; }
-                *entry = (void *)(buffer + at);
-            at += entry->reclen;
-            char *end;
-            long fd = strtol(entry->name, &end, 10);
-            if (*end != '\0' || end == entry->name || fd < 3 || fd == dir || fd == keep) continue;
-            int flags = fcntl((int)fd, F_GETFD);
-            if (flags >= 0 && (flags & FD_CLOEXEC) && close((int)fd) != 0 && errno != EINTR) result = -1;
-        }
-    }
-    if (n < 0) result = -1;
-    close(dir);
-    return result;
+int sr_close_fds_except(int keep) {
+    if (keep < 3) return (int)syscall(SYS_close_range, 3U, ~0U, 0U);
+    if (keep > 3 && syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U) != 0) return -1;
+    return (int)syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U);
 }
 
 void sr_report_exit(int fd, int code) {

@@ -104,7 +104,9 @@ enum Launch {
         }
         let context = ProfileSandbox.Context(rootfs: user.store.root(profile.rootfs), currentDirectory: CurrentDirectory.path(),
                                              homeDirectory: user.homeDirectory, directories: user.directories)
-        var request = try ProfileSandbox.request(profile, userArguments: userArguments, context: context)
+        // `shell PROFILE -- CMD` runs CMD itself, not the profile's command
+        // with CMD as its arguments.
+        var request = try ProfileSandbox.request(profile, userArguments: shell ? ["/bin/sh"] : userArguments, context: context)
         if shell {
             request.capabilities = nil
             request.rootMode = .writable
@@ -112,6 +114,8 @@ enum Launch {
             if userArguments.isEmpty {
                 let bash = RootfsCheck.node(inRootfs: context.rootfs, path: "/bin/bash") != nil
                 request.command = bash ? ["/bin/bash", "-l"] : ["/bin/sh", "-l"]
+            } else {
+                request.command = userArguments
             }
             request.workingDirectory = ProfileSandbox.insideHome
         }

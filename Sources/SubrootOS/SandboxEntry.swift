@@ -17,6 +17,15 @@ import SubrootCore
 /// record's supplementary groups, no_new_privs, capability limit and
 /// syscall filter, spawns the command (a process of the sandbox's pid
 /// namespace), passes signals on to it and exits with its status.
+///
+/// What the sandbox can see of the helper: nothing of the host. It is not
+/// dumpable before it joins anything (no /proc/N/mem, environ, exe or fd
+/// for root inside, also not of its vfork child before execve), its copy of
+/// the caller's environment block is zeroed, it holds no descriptor but 0-2
+/// when the command starts, and the command gets the sandbox's environment
+/// (and the caller's TERM) only. It dies with `subroot enter`
+/// (PR_SET_PDEATHSIG) and exits when the command does, which the sandbox's
+/// end kills.
 public enum SandboxEntry {
     /// The namespaces joined, user first; a namespace this process shares
     /// with the sandbox (the host's network) is not joined.
@@ -51,6 +60,7 @@ public enum SandboxEntry {
         let prepared = PreparedCommand(command: command, environment: environment,
                                        workingDirectory: record.workingDirectory)
         let program = try SyscallFilterLoader.compile(record.syscallFilter)
+        let caller = getpid()
         SignalRelay.block()
         let pid = sr_clone_fork(0)
         if pid < 0 {
@@ -60,9 +70,25 @@ public enum SandboxEntry {
         }
         if pid == 0 {
             do {
+                // Root inside may hold CAP_SYS_PTRACE in the sandbox's user
+                // namespace. Once this helper joins it, and while its vfork
+                // child (visible in the sandbox's /proc) waits for execve,
+                // its memory (the caller's environment, the subroot binary
+                // behind /proc/N/exe) would be open to that root: not
+                // dumpable, it needs CAP_SYS_PTRACE on the host instead.
+                try check("prctl", "PR_SET_DUMPABLE 0 in the enter helper") { sr_set_not_dumpable() }
+                try check("clear", "the caller's environment in the enter helper") { sr_clear_initial_environment() }
                 for (fd, name) in fds {
                     try check("setns", "the \(name) namespace of sandbox \(record.id)") { sr_setns(fd, 0) }
                 }
+                // Joining the user namespace changed the credentials, which
+                // resets both of these (groups, capability limits and the
+                // filter below do not).
+                try check("prctl", "PR_SET_DUMPABLE 0 in the enter helper") { sr_set_not_dumpable() }
+                _ = sr_set_parent_death_signal(SIGKILL)
+                if getppid() != caller { _exit(SandboxExit.launchFailed) }
+                // The namespace descriptors, and whatever the caller passed on.
+                try check("close_range", "the caller's descriptors in the enter helper") { sr_close_fds_except(-1) }
                 try CommandPolicy.setGroups(record.supplementaryGroups)
                 try CommandPolicy.limit(capabilities: record.capabilities.map { CapabilitySet($0) }, filter: program)
             } catch {

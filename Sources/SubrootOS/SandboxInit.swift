@@ -23,10 +23,12 @@ enum SandboxInit {
             if plan.isolateNetwork { try check("ioctl", "SIOCSIFFLAGS lo up") { sr_loopback_up() } }
             try RootFilesystem.enter(plan)
             try CommandPolicy.limit(capabilities: plan.capabilities)
-            // Root inside can ptrace PID 1 and open /proc/1/fd/N: nothing
-            // the launcher opened for itself (the rootfs lock: a directory
-            // of the host, whose `..` leads out) may stay open here.
-            try check("close", "the launcher's descriptors in PID 1") { sr_close_internal_fds(reportTo) }
+            // Root inside can ptrace PID 1 and open /proc/1/fd/N, and the
+            // command inherits what PID 1 holds: nothing the launcher opened
+            // for itself (the rootfs lock: a directory of the host, whose
+            // `..` leads out) nor what the caller passed on (`exec 7</home`)
+            // may stay open here. Only 0, 1, 2 and the exit report.
+            try check("close_range", "the launcher's descriptors in PID 1") { sr_close_fds_except(reportTo) }
             // /proc/1/environ would show the user's whole environment.
             try check("clear", "the launcher's environment in PID 1") { sr_clear_initial_environment() }
             // Root inside may not trace PID 1 nor read its memory (copies of

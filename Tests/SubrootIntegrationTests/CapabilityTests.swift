@@ -56,7 +56,7 @@ struct CapabilityTests {
         #expect(status(r.stdout, "NoNewPrivs") == "1")
         try entry(host)
         try host.writeUserProfile("it-capshell", "rootfs = \"it-caps\"\ncommand = [\"/bin/sh\"]\n")
-        let shell = try host.subroot(["shell", "it-capshell", "--", "-c", "cat /proc/self/status"])
+        let shell = try host.subroot(["shell", "it-capshell", "--", "/bin/sh", "-c", "cat /proc/self/status"])
         #expect(status(shell.stdout, "CapEff") == status(r.stdout, "CapEff"), "\(shell)")
     }
 }

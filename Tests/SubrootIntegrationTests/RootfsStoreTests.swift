@@ -41,7 +41,7 @@ struct RootfsStoreTests {
             command = ["/bin/bash"]
             network = "host"
             """)
-        let shell = try host.subroot(["shell", "it-apt", "--", "-c",
+        let shell = try host.subroot(["shell", "it-apt", "--", "/bin/bash", "-c",
                                       "apt-get update -q >/tmp/log 2>&1 && apt-get install -y -q hello >>/tmp/log 2>&1 || { cat /tmp/log; exit 1; }"],
                                      timeout: 600)
         #expect(shell.status == 0, "\(shell)")

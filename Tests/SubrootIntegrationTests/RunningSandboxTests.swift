@@ -33,8 +33,8 @@ import Testing
             try host.subroot(arguments, environment: environment, timeout: timeout)
         }
 
-        func start(_ arguments: [String]) throws -> StartedLauncher {
-            try StartedLauncher(host: host, environment: environment, arguments: arguments)
+        func start(_ arguments: [String], output: String? = nil) throws -> StartedLauncher {
+            try StartedLauncher(host: host, environment: environment, arguments: arguments, output: output)
         }
 
         func ps() throws -> [Listed] {

@@ -111,18 +111,20 @@ pid_t sr_spawn_tied(const char *path, char *const argv[], char *const envp[], in
 pid_t sr_spawn_helper(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd,
                       int leave_this_cpu);
 
-/// Closes every close-on-exec descriptor above 2 but `keep`: what the
-/// launcher opened for itself (the rootfs lock, its pipes) and PID 1
-/// inherited with its memory. Root inside may ptrace PID 1 or open
-/// /proc/1/fd/N, so PID 1 must hold nothing of the host once the command
-/// runs; the descriptors the caller passed on without close-on-exec go to
-/// the command anyway. 0, or -1 when one could not be listed or closed.
-int sr_close_internal_fds(int keep);
+/// Closes every descriptor above 2 but `keep` (-1: none kept), with
+/// close_range(2): what the launcher opened for itself (the rootfs lock, its
+/// pipes) and whatever the caller passed on without close-on-exec (a shell's
+/// `exec 7</home/alice`). What runs in the sandbox gets 0, 1 and 2, and what
+/// subroot itself grants by path (sockets bound into the root); root inside
+/// may ptrace PID 1 or open /proc/1/fd/N, so nothing else of the host may stay
+/// open. 0, or -1 when a range could not be closed.
+int sr_close_fds_except(int keep);
 
 /// Zeroes the environment block the process was started with (what
 /// /proc/PID/environ shows: fields env_start..env_end of /proc/self/stat).
 /// PID 1 is a copy of the launcher, so that block is the user's whole
 /// environment, of which the command gets only what its plan passes on.
+/// An empty environment (`env -i subroot ...`) has nothing to zero.
 /// 0, or -1 when the bounds could not be read.
 int sr_clear_initial_environment(void);
 

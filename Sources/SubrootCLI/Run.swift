@@ -45,6 +45,11 @@ extension Subroot {
                 help: ArgumentHelp("Set a variable inside.", valueName: "name=value"))
         var setenv: [String] = []
 
+        @Option(name: .customLong(Name.tmpfsSize),
+                help: ArgumentHelp("Limit of the sandbox's tmpfs storage together: /tmp, /run, /dev/shm, a tmpfs home, the overlay's writes (default: 25%, or the profile's tmpfs_size).",
+                                   valueName: "size"))
+        var tmpfsSize: String?
+
         @Argument(parsing: .postTerminator, help: ArgumentHelp("The command and its arguments, after --.", valueName: "command"))
         var command: [String] = []
 
@@ -57,6 +62,7 @@ extension Subroot {
             o.hostname = hostname
             o.workingDirectory = workingDirectory
             o.setenv = setenv
+            o.tmpfsSize = tmpfsSize
             o.command = command
             return o
         }
@@ -83,6 +89,7 @@ extension Subroot {
                 request.setEnvironment += extra.setEnvironment
                 if let hostname = options.hostname { request.hostname = hostname }
                 if let dir = options.workingDirectory { request.workingDirectory = dir }
+                if options.tmpfsSize != nil { request.memoryLimit = extra.memoryLimit }
                 spec.request = request
                 return spec
             })

@@ -12,6 +12,7 @@ public struct RunOptions: Equatable, Sendable {
     public var hostname: String? = nil
     public var workingDirectory: String? = nil
     public var setenv: [String] = []
+    public var tmpfsSize: String? = nil
     public var command: [String] = []
 
     public init() {}
@@ -20,6 +21,7 @@ public struct RunOptions: Equatable, Sendable {
     public enum Name {
         public static let rootfs = "rootfs", rw = "rw", ro = "ro", bind = "bind"
         public static let hostname = "hostname", chdir = "chdir", setenv = "setenv"
+        public static let tmpfsSize = "tmpfs-size"
     }
 
     /// Parses `run --opt value ... -- command...` (arguments after "run").
@@ -51,13 +53,14 @@ public struct RunOptions: Equatable, Sendable {
             case Name.rw, Name.ro:
                 if inline != nil { return nil }
                 if name == Name.rw { options.rw = true } else { options.ro = true }
-            case Name.rootfs, Name.bind, Name.hostname, Name.chdir, Name.setenv:
+            case Name.rootfs, Name.bind, Name.hostname, Name.chdir, Name.setenv, Name.tmpfsSize:
                 guard let v = inline ?? value(after: &i), !v.hasPrefix("-") || inline != nil else { return nil }
                 switch name {
                 case Name.rootfs: if options.rootfs != nil { return nil }; options.rootfs = v
                 case Name.bind: options.binds.append(v)
                 case Name.hostname: options.hostname = v
                 case Name.chdir: options.workingDirectory = v
+                case Name.tmpfsSize: options.tmpfsSize = v
                 default: options.setenv.append(v)
                 }
             default:
@@ -80,6 +83,12 @@ public struct RunOptions: Equatable, Sendable {
         var request = SandboxRequest(rootfs: PathName.absolute(rootfs, relativeTo: currentDirectory), command: command)
         request.rootMode = rw ? .writable : ro ? .readOnly : .overlay
         if let hostname { request.hostname = hostname }
+        if let tmpfsSize {
+            guard let limit = MemoryLimit(tmpfsSize) else {
+                throw Invalid(description: "--tmpfs-size \(tmpfsSize): expected a size such as 512m, 2g or 10% (bytes with k, m or g, or 1% to 100% of memory)")
+            }
+            request.memoryLimit = limit
+        }
         if let workingDirectory {
             do {
                 try PathName.check(workingDirectory, what: "--chdir \(workingDirectory)")

@@ -24,6 +24,9 @@ public struct SandboxPlan: Equatable, Sendable {
     public var capabilities: CapabilitySet? = nil
     /// The system calls the command and everything it starts are refused.
     public var syscallFilter = SyscallFilter()
+    /// `size=` of the staging tmpfs, which every tmpfs of the plan is a
+    /// directory of (and the overlay's upper layer).
+    public var memoryLimit = MemoryLimit.default
 
     public init(rootfs: String, rootMode: RootMode, uidMap: IDMap, gidMap: IDMap, hostname: String,
                 mounts: [MountStep], command: [String], environment: [(String, String)],
@@ -46,7 +49,7 @@ public struct SandboxPlan: Equatable, Sendable {
             && a.workingDirectory == b.workingDirectory && a.isolateNetwork == b.isolateNetwork
             && a.outboundNetwork == b.outboundNetwork
             && a.supplementaryGroups == b.supplementaryGroups && a.capabilities == b.capabilities
-            && a.syscallFilter == b.syscallFilter
+            && a.syscallFilter == b.syscallFilter && a.memoryLimit == b.memoryLimit
     }
 
     public func value(ofEnvironment name: String) -> String? {

@@ -90,6 +90,7 @@ public enum SandboxPlanner {
         plan.supplementaryGroups = request.extraGroups.map(\.insideGID)
         plan.capabilities = request.capabilities
         plan.syscallFilter = SyscallFilter(allowing: request.seccompAllow)
+        plan.memoryLimit = request.memoryLimit
         return plan
     }
 

@@ -11,6 +11,8 @@ public struct SandboxRequest: Sendable {
     /// Empty tmpfs mounts at these sandbox paths, before the binds (a
     /// throw-away home, say).
     public var tmpfs: [String] = []
+    /// The limit of all the sandbox's tmpfs storage together.
+    public var memoryLimit = MemoryLimit.default
     /// A network namespace of its own with only loopback, up.
     public var isolateNetwork = false
     /// With `isolateNetwork`: user-mode outbound connectivity (pasta).

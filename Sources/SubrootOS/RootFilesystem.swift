@@ -15,7 +15,8 @@ import SubrootCore
 /// The staging tmpfs is the sandbox's only one: the overlay's upper layer,
 /// and under /volumes a directory for each tmpfs of the plan (/dev, /tmp,
 /// /run, /dev/shm, a profile's), bound onto its target. Each new tmpfs cost
-/// its own superblock, about 50 us of the launch.
+/// its own superblock, about 50 us of the launch. Its `size=` is the plan's
+/// memory limit: one limit for all of them together.
 enum RootFilesystem {
     static let staging = "/tmp"
     static let oldRoot = "/oldroot"
@@ -27,7 +28,7 @@ enum RootFilesystem {
             mount(nil, "/", nil, UInt(MS_REC | MS_SLAVE), nil)
         }
         try check("mount", "tmpfs on \(staging) (staging root)") {
-            mount("tmpfs", staging, "tmpfs", UInt(MS_NODEV | MS_NOSUID), "mode=0755")
+            mount("tmpfs", staging, "tmpfs", UInt(MS_NODEV | MS_NOSUID), "mode=0755,size=" + plan.memoryLimit.text)
         }
         try check("chdir", staging) { chdir(staging) }
         for dir in ["newroot", "oldroot", "upper", "work", "volumes"] {

@@ -34,6 +34,9 @@ import SubrootCore
 ///   "keyctl"): system calls the sandbox's filter lets through again.
 /// - `hostname` (string): 1 to 64 letters, digits, '-' and '.'; default
 ///   "subroot".
+/// - `tmpfs_size` (string): the limit of all the sandbox's memory-backed
+///   storage together (/tmp, /run, /dev/shm, a tmpfs home, the overlay's
+///   writes), as tmpfs `size=` takes it: "512m", "2g", "10%"; default "25%".
 public struct Profile: Equatable, Sendable {
     /// The profile's name: the file name without ".toml".
     public var name: String
@@ -82,6 +85,8 @@ public struct Profile: Equatable, Sendable {
     public var seccompAllow: [String] = []
     /// `hostname`.
     public var hostname = Profile.defaultHostname
+    /// `tmpfs_size`.
+    public var memoryLimit = MemoryLimit.default
 
     public static let defaultHostname = "subroot"
 
@@ -114,6 +119,6 @@ public struct Profile: Equatable, Sendable {
     public static let keys = [
         "description", "include", "rootfs", "recipe", "command", "args", "env", "workdir", "bind_cwd",
         "home", "binds", "network", "rootfs_mode", "x11", "pulseaudio", "groups", "devices",
-        "capabilities", "seccomp_allow", "hostname",
+        "capabilities", "seccomp_allow", "hostname", "tmpfs_size",
     ]
 }

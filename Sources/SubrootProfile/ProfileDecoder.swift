@@ -63,6 +63,7 @@ struct ProfileDecoder {
             case "capabilities": layer.capabilities = capabilities(node)
             case "seccomp_allow": layer.seccompAllow = seccompAllow(node)
             case "hostname": layer.hostname = hostname(node)
+            case "tmpfs_size": layer.memoryLimit = memoryLimit(node)
             default:
                 if Self.recipeKeys.contains(entry.key) {
                     report(entry.keyPosition, "unknown key \(label) (it belongs in [recipe])")
@@ -228,6 +229,15 @@ struct ProfileDecoder {
             return nil
         }
         return text
+    }
+
+    mutating func memoryLimit(_ node: TOMLNode) -> MemoryLimit? {
+        guard let text = string(node, "\"tmpfs_size\"") else { return nil }
+        guard let limit = MemoryLimit(text) else {
+            report(node.position, "tmpfs_size \(TOMLText.quoted(text)) must be a size such as \"512m\", \"2g\" or \"10%\" (a number of bytes with k, m or g, or 1% to 100% of memory)")
+            return nil
+        }
+        return limit
     }
 
     mutating func devices(_ node: TOMLNode) -> [HostDevice]? {

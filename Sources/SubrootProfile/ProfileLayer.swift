@@ -37,6 +37,7 @@ struct ProfileLayer: Equatable, Sendable {
     var capabilities: [Capability]?
     var seccompAllow: [String]?
     var hostname: String?
+    var memoryLimit: MemoryLimit?
 
     static func == (a: ProfileLayer, b: ProfileLayer) -> Bool {
         a.description == b.description && a.includes == b.includes && a.rootfs == b.rootfs
@@ -46,5 +47,6 @@ struct ProfileLayer: Equatable, Sendable {
             && a.home == b.home && a.binds == b.binds && a.network == b.network && a.rootfsMode == b.rootfsMode
             && a.x11 == b.x11 && a.pulseaudio == b.pulseaudio && a.groups == b.groups && a.devices == b.devices
             && a.capabilities == b.capabilities && a.seccompAllow == b.seccompAllow && a.hostname == b.hostname
+            && a.memoryLimit == b.memoryLimit
     }
 }

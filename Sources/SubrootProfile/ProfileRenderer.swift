@@ -5,7 +5,8 @@
 public enum ProfileRenderer {
     public static func render(_ profile: Profile) -> String {
         var lines: [String] = []
-        let origin = profile.origin.contains(where: { $0 == "\n" || $0 == "\r" })
+        // A comment may hold no control character and no byte-order mark.
+        let origin = profile.origin.unicodeScalars.contains(where: { TOMLText.isInvisibleBreak($0) || $0.value == 0xFEFF })
             ? TOMLText.quoted(profile.origin) : profile.origin
         lines.append("# Profile \(profile.name), from \(origin)")
         if !profile.includes.isEmpty {
@@ -41,6 +42,7 @@ public enum ProfileRenderer {
         lines.append("capabilities = \(TOMLText.array(profile.capabilities.map(\.name)))")
         lines.append("seccomp_allow = \(TOMLText.array(profile.seccompAllow))")
         lines.append("hostname = \(TOMLText.quoted(profile.hostname))")
+        lines.append("tmpfs_size = \(TOMLText.quoted(profile.memoryLimit.text))")
 
         lines.append("")
         lines.append("[env]")

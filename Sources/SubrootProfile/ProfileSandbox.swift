@@ -34,6 +34,7 @@ public enum ProfileSandbox {
         var request = SandboxRequest(rootfs: context.rootfs, command: command)
         request.rootMode = profile.rootfsMode
         request.hostname = profile.hostname
+        request.memoryLimit = profile.memoryLimit
         request.isolateNetwork = profile.network != .host
         request.outboundNetwork = profile.network == .isolated
         request.capabilities = CapabilitySet(profile.capabilities.map(\.number))

@@ -12,7 +12,7 @@ enum TOMLText {
             case "\t": out += "\\t"
             case "\r": out += "\\r"
             default:
-                if isInvisibleBreak(c) {
+                if isInvisibleBreak(c) || c.value == 0xFEFF {
                     let digits = String(c.value, radix: 16, uppercase: true)
                     out += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
                 } else {

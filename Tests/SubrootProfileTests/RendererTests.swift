@@ -41,6 +41,7 @@ struct RendererTests {
             capabilities = []
             seccomp_allow = []
             hostname = "subroot"
+            tmpfs_size = "25%"
 
             [env]
             LANG = "C.UTF-8"
@@ -66,5 +67,17 @@ struct RendererTests {
         odd.command = ["a b", "ü"]
         let back = try TestSupport.load("odd", ["odd.toml": ProfileRenderer.render(odd)])
         #expect(back == odd)
+    }
+
+    /// The file's path goes into a comment, which may hold no control
+    /// character and no byte-order mark: such a path is quoted there.
+    @Test(arguments: ["/p/a\u{1}b/x.toml", "/p/\u{FEFF}x.toml", "/p/\u{7F}.toml", "/p/new\nline.toml"])
+    func aPathWithAnInvisibleCharacterStillReadsBack(_ origin: String) throws {
+        var profile = Profile(name: "x", origin: origin)
+        profile.description = "bom \u{FEFF} inside"
+        let text = ProfileRenderer.render(profile)
+        #expect(!text.unicodeScalars.contains { $0.value == 0xFEFF || $0.value == 1 || $0.value == 0x7F })
+        let back = try TestSupport.load("x", ["x.toml": text])
+        #expect(back.description == profile.description)
     }
 }

@@ -55,6 +55,15 @@ enum Launch {
             desktop = try DesktopSession.prepare(profile, request: &request, environment: ProcessEnvironment.current())
         }
         defer { desktop?.end() }
+        var accounts: SandboxAccounts? = nil
+        defer { accounts?.end() }
+        var account: HostAccount? = nil
+        if request.commandUser == .invoker {
+            let known = try SandboxAccounts.account()
+            accounts = try SandboxAccounts.prepare(&request, account: known,
+                                                   runtimeDirectory: RuntimeDirectory.path(environment: ProcessEnvironment.current()))
+            account = known
+        }
         var registered: (SandboxRegistry, String)? = nil
         defer { if let (registry, id) = registered { registry.remove(id) } }
         let rootfs = request.rootfs
@@ -64,6 +73,7 @@ enum Launch {
             rootfsNode: { RootfsCheck.node(inRootfs: rootfs, path: $0) },
             hostNode: { RootfsCheck.hostNode($0) })
         facts.terminal = ControllingTerminal.path()
+        facts.account = account
         let plan = try SandboxPlanner.plan(request, facts: facts)
         return try SandboxLauncher.run(plan) { initPid in
             registered = register(plan, profile: spec.profile?.name, initPid: initPid)
@@ -89,9 +99,13 @@ enum Launch {
 
     /// A profile's request: its rootfs created from its recipe first when
     /// missing, its persistent home made.
-    static func spec(profile argument: String, userArguments: [String], shell: Bool) throws -> Spec {
+    /// `commandUser` overrides the profile's `user` (`run --user`); `shell`
+    /// is always root.
+    static func spec(profile argument: String, userArguments: [String], shell: Bool,
+                     commandUser: CommandUser? = nil) throws -> Spec {
         let user = UserContext.current()
-        let profile = try user.loader.load(argument)
+        var profile = try user.loader.load(argument)
+        if shell { profile.user = .root } else if let commandUser { profile.user = commandUser }
         if !user.store.exists(profile.rootfs) {
             guard let recipe = profile.recipe else {
                 throw LaunchError("rootfs \(profile.rootfs) of profile \(profile.name) is missing, and the profile has no [recipe] to create it; `subroot rootfs create \(profile.rootfs) ...` or `subroot rootfs import \(profile.rootfs) FILE`")

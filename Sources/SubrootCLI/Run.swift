@@ -7,7 +7,9 @@ extension Subroot {
         static let configuration = CommandConfiguration(
             abstract: "Run a command in a sandbox.",
             discussion: """
-                Inside, your uid is 0 and your subordinate ids are 1..N. The rootfs becomes /, \
+                The sandbox maps your uid to 0 and your subordinate ids to 1..N. A profile's command \
+                runs as you (--user self: your uid, gid, name and home path, no capabilities); \
+                with --rootfs it runs as root (uid 0) unless --user self is given. The rootfs becomes /, \
                 with a fresh /proc, a minimal /dev, and tmpfs /tmp and /run. By default writes to \
                 the rootfs go to a throw-away overlay; --rw writes into it, --ro forbids writes.
                 """)
@@ -50,6 +52,11 @@ extension Subroot {
                                    valueName: "size"))
         var tmpfsSize: String?
 
+        @Option(name: .customLong(Name.user),
+                help: ArgumentHelp("Who the command runs as: self (your uid, gid, name and home path, no capabilities) or root (uid 0 with the sandbox's capabilities). Default: the profile's user (self), root with --rootfs.",
+                                   valueName: "self|root"))
+        var user: String?
+
         @Argument(parsing: .postTerminator, help: ArgumentHelp("The command and its arguments, after --.", valueName: "command"))
         var command: [String] = []
 
@@ -63,6 +70,7 @@ extension Subroot {
             o.workingDirectory = workingDirectory
             o.setenv = setenv
             o.tmpfsSize = tmpfsSize
+            o.user = user
             o.command = command
             return o
         }
@@ -80,7 +88,8 @@ extension Subroot {
             guard let profile else { throw ExitCode(Launch.run(options)) }
             let options = self.options
             throw ExitCode(Launch.reporting {
-                var spec = try Launch.spec(profile: profile, userArguments: command, shell: false)
+                var spec = try Launch.spec(profile: profile, userArguments: command, shell: false,
+                                           commandUser: try options.commandUser())
                 var request = spec.request
                 if options.rw { request.rootMode = .writable }
                 if options.ro { request.rootMode = .readOnly }

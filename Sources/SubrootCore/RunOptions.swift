@@ -13,6 +13,8 @@ public struct RunOptions: Equatable, Sendable {
     public var workingDirectory: String? = nil
     public var setenv: [String] = []
     public var tmpfsSize: String? = nil
+    /// `--user self|root`.
+    public var user: String? = nil
     public var command: [String] = []
 
     public init() {}
@@ -21,7 +23,7 @@ public struct RunOptions: Equatable, Sendable {
     public enum Name {
         public static let rootfs = "rootfs", rw = "rw", ro = "ro", bind = "bind"
         public static let hostname = "hostname", chdir = "chdir", setenv = "setenv"
-        public static let tmpfsSize = "tmpfs-size"
+        public static let tmpfsSize = "tmpfs-size", user = "user"
     }
 
     /// Parses `run --opt value ... -- command...` (arguments after "run").
@@ -53,7 +55,7 @@ public struct RunOptions: Equatable, Sendable {
             case Name.rw, Name.ro:
                 if inline != nil { return nil }
                 if name == Name.rw { options.rw = true } else { options.ro = true }
-            case Name.rootfs, Name.bind, Name.hostname, Name.chdir, Name.setenv, Name.tmpfsSize:
+            case Name.rootfs, Name.bind, Name.hostname, Name.chdir, Name.setenv, Name.tmpfsSize, Name.user:
                 guard let v = inline ?? value(after: &i), !v.hasPrefix("-") || inline != nil else { return nil }
                 switch name {
                 case Name.rootfs: if options.rootfs != nil { return nil }; options.rootfs = v
@@ -61,6 +63,7 @@ public struct RunOptions: Equatable, Sendable {
                 case Name.hostname: options.hostname = v
                 case Name.chdir: options.workingDirectory = v
                 case Name.tmpfsSize: options.tmpfsSize = v
+                case Name.user: options.user = v
                 default: options.setenv.append(v)
                 }
             default:
@@ -75,6 +78,15 @@ public struct RunOptions: Equatable, Sendable {
         public var description: String
     }
 
+    /// `--user`'s value, checked; nil when not given.
+    public func commandUser() throws -> CommandUser? {
+        guard let user else { return nil }
+        guard let value = CommandUser(rawValue: user) else {
+            throw Invalid(description: "--user \(user): expected self or root")
+        }
+        return value
+    }
+
     /// The request these options describe; relative paths are taken from
     /// `currentDirectory`.
     public func request(currentDirectory: String, rootfs given: String? = nil) throws -> SandboxRequest {
@@ -83,6 +95,7 @@ public struct RunOptions: Equatable, Sendable {
         var request = SandboxRequest(rootfs: PathName.absolute(rootfs, relativeTo: currentDirectory), command: command)
         request.rootMode = rw ? .writable : ro ? .readOnly : .overlay
         if let hostname { request.hostname = hostname }
+        if let commandUser = try self.commandUser() { request.commandUser = commandUser }
         if let tmpfsSize {
             guard let limit = MemoryLimit(tmpfsSize) else {
                 throw Invalid(description: "--tmpfs-size \(tmpfsSize): expected a size such as 512m, 2g or 10% (bytes with k, m or g, or 1% to 100% of memory)")

@@ -27,6 +27,9 @@ public struct SandboxPlan: Equatable, Sendable {
     /// `size=` of the staging tmpfs, which every tmpfs of the plan is a
     /// directory of (and the overlay's upper layer).
     public var memoryLimit = MemoryLimit.default
+    /// The command's own user namespace and its maps (`CommandUser.invoker`);
+    /// nil: the command runs as the sandbox's uid 0.
+    public var nestedIdentity: NestedIdentity? = nil
 
     public init(rootfs: String, rootMode: RootMode, uidMap: IDMap, gidMap: IDMap, hostname: String,
                 mounts: [MountStep], command: [String], environment: [(String, String)],
@@ -50,6 +53,7 @@ public struct SandboxPlan: Equatable, Sendable {
             && a.outboundNetwork == b.outboundNetwork
             && a.supplementaryGroups == b.supplementaryGroups && a.capabilities == b.capabilities
             && a.syscallFilter == b.syscallFilter && a.memoryLimit == b.memoryLimit
+            && a.nestedIdentity == b.nestedIdentity
     }
 
     public func value(ofEnvironment name: String) -> String? {

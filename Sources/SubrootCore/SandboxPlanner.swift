@@ -7,6 +7,8 @@ public enum SandboxPlanner {
 
     /// The sandbox's PATH: Debian's default for root.
     public static let defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    /// The PATH of a command that runs as you: Debian's default for users.
+    public static let userPath = "/usr/local/bin:/usr/bin:/bin:/usr/games"
 
     /// Host variables passed through unchanged: terminal and locale only.
     /// Everything else (DBUS_SESSION_BUS_ADDRESS, XAUTHORITY, SSH_AUTH_SOCK,
@@ -55,8 +57,15 @@ public enum SandboxPlanner {
         for device in request.devices {
             mounts.append(.bind(source: device, target: device, kind: .directory, readOnly: false))
         }
-        for path in request.tmpfs {
-            mounts.append(.tmpfs(target: PathName.normalized(path), mode: 0o700))
+        var tmpfs = request.tmpfs.map(PathName.normalized)
+        // As you, with no home of the request's: a throw-away one at your
+        // home's path (`run --rootfs DIR --user self`).
+        if request.commandUser == .invoker, let home = facts.account.map({ PathName.normalized($0.home) }),
+           home != "/", !tmpfs.contains(home), !request.binds.contains(where: { PathName.normalized($0.target) == home }) {
+            tmpfs.append(home)
+        }
+        for path in tmpfs {
+            mounts.append(.tmpfs(target: path, mode: 0o700))
         }
         for bind in request.binds {
             guard let kind = facts.hostNode(bind.source) else {
@@ -79,11 +88,18 @@ public enum SandboxPlanner {
                 throw Failure(description: "group \(group.name): \(error.description)")
             }
         }
+        var account: HostAccount? = nil
+        if request.commandUser == .invoker {
+            guard let known = facts.account else {
+                throw Failure(description: "running the command as yourself needs your passwd entry, which was not found")
+            }
+            account = known
+        }
         var plan = SandboxPlan(
             rootfs: request.rootfs, rootMode: request.rootMode,
             uidMap: facts.uidMap, gidMap: gidMap, hostname: request.hostname,
             mounts: mounts, command: request.command,
-            environment: environment(request, host: facts.environment),
+            environment: environment(request, host: facts.environment, account: account),
             workingDirectory: PathName.normalized(request.workingDirectory))
         plan.isolateNetwork = request.isolateNetwork
         plan.outboundNetwork = request.isolateNetwork && request.outboundNetwork
@@ -91,17 +107,22 @@ public enum SandboxPlanner {
         plan.capabilities = request.capabilities
         plan.syscallFilter = SyscallFilter(allowing: request.seccompAllow)
         plan.memoryLimit = request.memoryLimit
+        if let account {
+            plan.nestedIdentity = NestedIdentity(sandboxUIDs: facts.uidMap, sandboxGIDs: gidMap, uid: account.uid, gid: account.gid)
+        }
         return plan
     }
 
-    static func environment(_ request: SandboxRequest, host: [(name: String, value: String)]) -> [(String, String)] {
+    static func environment(_ request: SandboxRequest, host: [(name: String, value: String)],
+                            account: HostAccount? = nil) -> [(String, String)] {
         var kept: [(String, String)] = []
         for (name, value) in host where passedThrough.contains(name) || name.hasPrefix("LC_") {
             if !kept.contains(where: { $0.0 == name }) { kept.append((name, value)) }
         }
         kept.sort { $0.0 < $1.0 }
+        let user = account?.name ?? "root"
         var env: [(String, String)] = [
-            ("PATH", defaultPath), ("HOME", "/root"), ("USER", "root"), ("LOGNAME", "root"),
+            ("PATH", account == nil ? defaultPath : userPath), ("HOME", account?.home ?? "/root"), ("USER", user), ("LOGNAME", user),
         ]
         env += kept
         for (name, value) in request.setEnvironment {

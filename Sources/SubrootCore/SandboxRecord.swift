@@ -30,6 +30,9 @@ public struct SandboxRecord: Equatable, Sendable {
     public var capabilities: [Int]?
     /// The names of the syscall filter's rules the profile allowed.
     public var seccompAllowed: [String]
+    /// The command's own user namespace when it runs as the user (`enter`
+    /// starts its command in one with the same maps); nil: as uid 0.
+    public var nestedIdentity: NestedIdentity?
 
     public enum Network: String, Sendable, CaseIterable {
         case host, none, isolated
@@ -55,6 +58,7 @@ public struct SandboxRecord: Equatable, Sendable {
         // hashed String costs more than these comparisons).
         let inForce = plan.syscallFilter.rules
         seccompAllowed = SyscallFilter.names.filter { name in !inForce.contains { $0.name == name } }
+        nestedIdentity = plan.nestedIdentity
     }
 
     public var syscallFilter: SyscallFilter { SyscallFilter(allowing: Set(seccompAllowed)) }
@@ -106,6 +110,10 @@ public struct SandboxRecord: Equatable, Sendable {
             lines.append(("capabilities", list))
         }
         lines += seccompAllowed.map { ("seccomp-allow", $0) }
+        if let nested = nestedIdentity {
+            lines += nested.uidMap.mappings.map { ("uid-map", "\($0.inside) \($0.outside) \($0.count)") }
+            lines += nested.gidMap.mappings.map { ("gid-map", "\($0.inside) \($0.outside) \($0.count)") }
+        }
         // Appended, not joined(): see PathName.path.
         var text = ""
         for (key, value) in lines { text += key + "=" + Self.escape(value) + "\n" }
@@ -121,6 +129,7 @@ public struct SandboxRecord: Equatable, Sendable {
     public init(decoding text: String) throws {
         var fields: [String: String] = [:]
         var command: [String] = [], environment: [(String, String)] = [], groups: [UInt32] = [], allowed: [String] = []
+        var uidLines: [IDMapping] = [], gidLines: [IDMapping] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
             let number = index + 1
             guard let eq = line.firstIndex(of: "=") else { throw DecodingError(line: number, message: "no '='") }
@@ -137,6 +146,13 @@ public struct SandboxRecord: Equatable, Sendable {
                 guard let gid = UInt32(value) else { throw DecodingError(line: number, message: "group \(value)") }
                 groups.append(gid)
             case "seccomp-allow": allowed.append(value)
+            case "uid-map", "gid-map":
+                let n = value.split(separator: " ").map { UInt32($0) }
+                guard n.count == 3, let inside = n[0], let outside = n[1], let count = n[2] else {
+                    throw DecodingError(line: number, message: "\(key) \(value)")
+                }
+                let line = IDMapping(inside: inside, outside: outside, count: count, origin: "record")
+                if key == "uid-map" { uidLines.append(line) } else { gidLines.append(line) }
             default:
                 if fields.updateValue(value, forKey: key) != nil { throw DecodingError(line: number, message: "\(key) twice") }
             }
@@ -175,6 +191,8 @@ public struct SandboxRecord: Equatable, Sendable {
             capabilities = nil
         }
         seccompAllowed = allowed
+        guard uidLines.isEmpty == gidLines.isEmpty else { throw DecodingError(line: 0, message: "uid-map without gid-map") }
+        nestedIdentity = uidLines.isEmpty ? nil : NestedIdentity(uidMap: IDMap(mappings: uidLines), gidMap: IDMap(mappings: gidLines))
     }
 
     static func escape(_ value: String) -> String {

@@ -13,6 +13,8 @@ public struct SandboxRequest: Sendable {
     public var tmpfs: [String] = []
     /// The limit of all the sandbox's tmpfs storage together.
     public var memoryLimit = MemoryLimit.default
+    /// Who the command runs as; `.invoker` needs `HostFacts.account`.
+    public var commandUser = CommandUser.root
     /// A network namespace of its own with only loopback, up.
     public var isolateNetwork = false
     /// With `isolateNetwork`: user-mode outbound connectivity (pasta).
@@ -49,6 +51,8 @@ public struct HostFacts: Sendable {
     public var hostNode: @Sendable (String) -> NodeKind?
     /// The terminal the launcher runs on (e.g. /dev/pts/3), nil when none.
     public var terminal: String? = nil
+    /// The invoking user's account, for `CommandUser.invoker`.
+    public var account: HostAccount? = nil
 
     public init(uidMap: IDMap, gidMap: IDMap, environment: [(name: String, value: String)],
                 rootfsNode: @escaping @Sendable (String) -> NodeKind?,

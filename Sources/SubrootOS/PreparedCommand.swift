@@ -16,12 +16,17 @@ final class PreparedCommand {
     /// refuses TIOCSTI instead. PID 1 then passes on the signals the
     /// terminal sends (Ctrl-C), which no longer reach the command directly.
     let ownSession: Bool
+    /// uid_map and gid_map text of the command's own user namespace
+    /// (`CommandUser.invoker`); nil: it runs as the sandbox's uid 0.
+    let nestedMaps: (uid: String, gid: String)?
 
     convenience init(_ plan: SandboxPlan) {
-        self.init(command: plan.command, environment: plan.environment, workingDirectory: plan.workingDirectory)
+        self.init(command: plan.command, environment: plan.environment, workingDirectory: plan.workingDirectory,
+                  nested: plan.nestedIdentity)
     }
 
-    init(command: [String], environment: [(String, String)], workingDirectory: String) {
+    init(command: [String], environment: [(String, String)], workingDirectory: String, nested: NestedIdentity? = nil) {
+        nestedMaps = nested.map { (Self.mapText($0.uidMap), Self.mapText($0.gidMap)) }
         let name = command[0]
         self.name = name
         argv = CStringArray(command)
@@ -36,6 +41,13 @@ final class PreparedCommand {
         }
         self.workingDirectory = workingDirectory
         ownSession = isatty(STDIN_FILENO) != 1
+    }
+
+    /// "inside outside count" lines, as /proc/PID/uid_map takes them.
+    static func mapText(_ map: IDMap) -> String {
+        var text = ""
+        for m in map.mappings { text += "\(m.inside) \(m.outside) \(m.count)\n" }
+        return text
     }
 
     /// Starts the command from PID 1 with vfork and execve (no copy of this
@@ -54,8 +66,18 @@ final class PreparedCommand {
             guard stat(candidate, &st) == 0, st.st_mode & S_IFMT != S_IFDIR else { continue }
             guard access(candidate, X_OK) == 0 else { denied = denied ?? candidate; continue }
             var pid: pid_t = 0
-            let rc = sr_spawn(&pid, candidate, argv.pointers, envp.pointers, ownSession ? 1 : 0)
+            var step: Int32 = SR_NESTED_EXEC
+            let rc = nestedMaps.map { maps in
+                sr_spawn_nested(&pid, candidate, argv.pointers, envp.pointers, ownSession ? 1 : 0, maps.uid, maps.gid, &step)
+            } ?? sr_spawn(&pid, candidate, argv.pointers, envp.pointers, ownSession ? 1 : 0)
             if rc == 0 { return pid }
+            if step != SR_NESTED_EXEC {
+                let what = step == SR_NESTED_CLONE ? ("clone", "the command's user namespace")
+                    : step == SR_NESTED_UID_MAP ? ("write", "uid_map of the command's user namespace")
+                    : ("write", "gid_map of the command's user namespace")
+                StandardError.report("\(SystemError(what.0, what.1, errno: rc))")
+                _exit(SandboxExit.launchFailed)
+            }
             StandardError.report("\(SystemError("execve", candidate, errno: rc))")
             _exit(rc == ENOENT ? SandboxExit.notFound : SandboxExit.cannotExecute)
         }

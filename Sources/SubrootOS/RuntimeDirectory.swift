@@ -36,7 +36,7 @@ public enum RuntimeDirectory {
             throw LaunchError("\(shared) is not a private directory of yours (\(foreign)), and HOME is not set for a fallback; set XDG_RUNTIME_DIR")
         }
         var name = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&name, name.count - 1) == 0 ? String(cString: name) : "localhost"
+        let host = gethostname(&name, name.count - 1) == 0 ? name.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : "localhost"
         let own = home + "/.cache/subroot/runtime-" + host
         try UserContext.makeDirectories(own, mode: 0o700)
         if let problem = try notPrivate(own) {

@@ -58,7 +58,7 @@ public enum SandboxEntry {
             environment.append((name, value))
         }
         let prepared = PreparedCommand(command: command, environment: environment,
-                                       workingDirectory: record.workingDirectory)
+                                       workingDirectory: record.workingDirectory, nested: record.nestedIdentity)
         let program = try SyscallFilterLoader.compile(record.syscallFilter)
         let caller = getpid()
         SignalRelay.block()

@@ -34,6 +34,9 @@ import SubrootCore
 ///   "keyctl"): system calls the sandbox's filter lets through again.
 /// - `hostname` (string): 1 to 64 letters, digits, '-' and '.'; default
 ///   "subroot".
+/// - `user` ("self" or "root"): who the command runs as; default "self":
+///   your uid, gid, name and home path, no capabilities (`CommandUser`).
+///   `subroot shell` is always root.
 /// - `tmpfs_size` (string): the limit of all the sandbox's memory-backed
 ///   storage together (/tmp, /run, /dev/shm, a tmpfs home, the overlay's
 ///   writes), as tmpfs `size=` takes it: "512m", "2g", "10%"; default "25%".
@@ -87,6 +90,8 @@ public struct Profile: Equatable, Sendable {
     public var hostname = Profile.defaultHostname
     /// `tmpfs_size`.
     public var memoryLimit = MemoryLimit.default
+    /// `user`.
+    public var user = CommandUser.invoker
 
     public static let defaultHostname = "subroot"
 
@@ -119,6 +124,6 @@ public struct Profile: Equatable, Sendable {
     public static let keys = [
         "description", "include", "rootfs", "recipe", "command", "args", "env", "workdir", "bind_cwd",
         "home", "binds", "network", "rootfs_mode", "x11", "pulseaudio", "groups", "devices",
-        "capabilities", "seccomp_allow", "hostname", "tmpfs_size",
+        "capabilities", "seccomp_allow", "hostname", "user", "tmpfs_size",
     ]
 }

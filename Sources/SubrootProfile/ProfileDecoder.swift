@@ -64,6 +64,7 @@ struct ProfileDecoder {
             case "seccomp_allow": layer.seccompAllow = seccompAllow(node)
             case "hostname": layer.hostname = hostname(node)
             case "tmpfs_size": layer.memoryLimit = memoryLimit(node)
+            case "user": layer.user = choice(node, label, CommandUser.allCases.map { ($0.rawValue, $0) })
             default:
                 if Self.recipeKeys.contains(entry.key) {
                     report(entry.keyPosition, "unknown key \(label) (it belongs in [recipe])")

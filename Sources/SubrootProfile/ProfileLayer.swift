@@ -38,6 +38,7 @@ struct ProfileLayer: Equatable, Sendable {
     var seccompAllow: [String]?
     var hostname: String?
     var memoryLimit: MemoryLimit?
+    var user: CommandUser?
 
     static func == (a: ProfileLayer, b: ProfileLayer) -> Bool {
         a.description == b.description && a.includes == b.includes && a.rootfs == b.rootfs
@@ -47,6 +48,6 @@ struct ProfileLayer: Equatable, Sendable {
             && a.home == b.home && a.binds == b.binds && a.network == b.network && a.rootfsMode == b.rootfsMode
             && a.x11 == b.x11 && a.pulseaudio == b.pulseaudio && a.groups == b.groups && a.devices == b.devices
             && a.capabilities == b.capabilities && a.seccompAllow == b.seccompAllow && a.hostname == b.hostname
-            && a.memoryLimit == b.memoryLimit
+            && a.memoryLimit == b.memoryLimit && a.user == b.user
     }
 }

@@ -4,7 +4,7 @@ import SubrootCore
 /// order (includes first, the including file last):
 ///
 /// - Plain values and `command`, `args`, `description`, `rootfs`,
-///   `workdir`, `hostname`, `tmpfs_size` and the `[recipe]` scalars: the later file wins.
+///   `workdir`, `hostname`, `user`, `tmpfs_size` and the `[recipe]` scalars: the later file wins.
 /// - `env`: merged by variable; the later file wins per variable.
 /// - `binds`: appended; a bind to a target an earlier file already binds
 ///   replaces that one.
@@ -49,6 +49,7 @@ enum ProfileMerge {
         if let v = layer.seccompAllow { profile.seccompAllow = union(profile.seccompAllow, v) }
         if let v = layer.hostname { profile.hostname = v }
         if let v = layer.memoryLimit { profile.memoryLimit = v }
+        if let v = layer.user { profile.user = v }
     }
 
     /// `a`, then the items of `b` not in it yet.

@@ -42,6 +42,7 @@ public enum ProfileRenderer {
         lines.append("capabilities = \(TOMLText.array(profile.capabilities.map(\.name)))")
         lines.append("seccomp_allow = \(TOMLText.array(profile.seccompAllow))")
         lines.append("hostname = \(TOMLText.quoted(profile.hostname))")
+        lines.append("user = \(TOMLText.quoted(profile.user.rawValue))")
         lines.append("tmpfs_size = \(TOMLText.quoted(profile.memoryLimit.text))")
 
         lines.append("")

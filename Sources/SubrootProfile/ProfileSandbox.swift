@@ -35,17 +35,22 @@ public enum ProfileSandbox {
         request.rootMode = profile.rootfsMode
         request.hostname = profile.hostname
         request.memoryLimit = profile.memoryLimit
+        request.commandUser = profile.user
+        if profile.user == .invoker && !profile.capabilities.isEmpty {
+            throw Failure(description: "profile \(profile.name) (\(profile.origin)) keeps capabilities (\(profile.capabilities.map(\.name).joined(separator: ", "))), which a command that runs as you cannot hold; set user = \"root\" or drop them")
+        }
         request.isolateNetwork = profile.network != .host
         request.outboundNetwork = profile.network == .isolated
         request.capabilities = CapabilitySet(profile.capabilities.map(\.number))
         request.seccompAllow = Set(profile.seccompAllow)
 
-        var home = insideHome
+        // As you, the home is at its host path (/home/alice), whatever the mode.
+        var home = profile.user == .invoker ? context.homeDirectory : insideHome
         switch profile.home {
         case .tmpfs:
-            request.tmpfs.append(insideHome)
+            request.tmpfs.append(home)
         case .persistent:
-            request.binds.append(BindSpec(source: profile.persistentHome(in: context.directories), target: insideHome, readOnly: false))
+            request.binds.append(BindSpec(source: profile.persistentHome(in: context.directories), target: home, readOnly: false))
         case .host:
             home = context.homeDirectory
             request.binds.append(BindSpec(source: home, target: home, readOnly: false))

@@ -36,6 +36,20 @@ import Testing
         #expect(decoded.syscallFilter == Self.plan().syscallFilter)
     }
 
+    /// `enter` starts its command as the sandbox's does: as the user, in a
+    /// user namespace with the same maps.
+    @Test func theCommandsOwnMapsReadBack() throws {
+        var plan = Self.plan()
+        #expect(Self.record(plan).nestedIdentity == nil)
+        plan.nestedIdentity = NestedIdentity(sandboxUIDs: plan.uidMap, sandboxGIDs: plan.gidMap, uid: 1000, gid: 1000)
+        let text = Self.record(plan).encoded()
+        #expect(text.contains("uid-map=1000 0 1\nuid-map=1 1 999\n"), "\(text)")
+        let decoded = try SandboxRecord(decoding: text)
+        #expect(decoded.nestedIdentity?.uidMap.mappings.map(\.inside) == [1000, 1, 1001])
+        #expect(decoded.nestedIdentity?.gidMap.outside(forInside: 1000) == 0)
+        #expect(throws: SandboxRecord.DecodingError.self) { try SandboxRecord(decoding: text + "uid-map=1 2\n") }
+    }
+
     @Test func theNetworkAndCapabilitiesOfEachKindOfSandbox() throws {
         var plan = Self.plan()
         plan.outboundNetwork = false

@@ -27,6 +27,7 @@ struct ProfileKeyTests {
         seccomp_allow = ["keyctl", "TIOCSTI", "keyctl"]
         hostname = "box.local"
         tmpfs_size = "2g"
+        user = "root"
 
         [env]
         LANG = "C.UTF-8"
@@ -63,6 +64,7 @@ struct ProfileKeyTests {
         p.seccompAllow = ["keyctl", "TIOCSTI"]
         p.hostname = "box.local"
         p.memoryLimit = MemoryLimit("2g")!
+        p.user = .root
         p.environment = ["LANG": "C.UTF-8", "MOZ_ENABLE_WAYLAND": "0"]
         p.recipe = Recipe(suite: "trixie", variant: .minbase, packages: ["x11-apps", "libc6:i386", "g++"],
                           mirror: "http://deb.debian.org/debian")
@@ -219,6 +221,7 @@ struct ProfileKeyTests {
         ("seccomp_allow = [\"ptrace\"]", #"t.toml:1:18: "ptrace" is not refused by subroot's syscall filter, so it cannot be allowed"#),
         ("hostname = \"my_box\"", #"t.toml:1:12: hostname "my_box" must be 1 to 64 ASCII letters, digits, '-' and '.'"#),
         ("tmpfs_size = \"1g,uid=0\"", #"t.toml:1:14: tmpfs_size "1g,uid=0" must be a size such as "512m", "2g" or "10%" (a number of bytes with k, m or g, or 1% to 100% of memory)"#),
+        ("user = \"me\"", #"t.toml:1:8: "user" must be "self" or "root", not "me""#),
         ("tmpfs_size = 512", #"t.toml:1:14: "tmpfs_size" must be a string, not an integer"#),
         ("suite = \"trixie\"", #"t.toml:1:1: unknown key "suite" (it belongs in [recipe])"#),
         ("foo = 1", #"t.toml:1:1: unknown key "foo""#),

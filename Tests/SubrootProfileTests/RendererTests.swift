@@ -41,6 +41,7 @@ struct RendererTests {
             capabilities = []
             seccomp_allow = []
             hostname = "subroot"
+            user = "self"
             tmpfs_size = "25%"
 
             [env]

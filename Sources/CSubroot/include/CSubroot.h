@@ -133,6 +133,23 @@ int sr_clear_initial_environment(void);
 /// `code` to `fd` as one byte.
 void sr_report_exit(int fd, int code);
 
+/// What sr_spawn_nested was doing when it failed.
+#define SR_NESTED_CLONE 0
+#define SR_NESTED_UID_MAP 1
+#define SR_NESTED_GID_MAP 2
+#define SR_NESTED_EXEC 3
+
+/// Starts a command as sr_spawn does, but in a new user namespace nested in
+/// this process's, whose uid_map and gid_map (text as /proc/PID/uid_map
+/// takes it) this process writes while the command is held at its execve
+/// (PTRACE_TRACEME), before its first instruction: it runs as the ids those
+/// maps give it, with no capabilities. Every signal is reset, and the command
+/// takes a session of its own when `new_session`. 0 and `*pid`, or the errno
+/// of the step named in `*failed_step` (the child is then killed and
+/// reaped). (nested_user.c)
+int sr_spawn_nested(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_session,
+                    const char *uid_map, const char *gid_map, int *failed_step);
+
 /// Decoded wait(2) status.
 int sr_wifexited(int status);
 int sr_wexitstatus(int status);

@@ -320,6 +320,13 @@ struct SandboxEngineTests {
         #expect(lines[0] == "# uid_map for subroot-test (uid \(host.user.uid)), from /etc/subuid")
         #expect(lines[1] == "0 \(host.user.uid) 1 # own uid")
         #expect(lines[2].hasPrefix("1 \(subuid) 65536 # /etc/subuid:"), "\(lines)")
+        // The command that runs as you: your uid over the sandbox's 0.
+        let own = try #require(lines.firstIndex { $0.hasPrefix("# the command's own uid_map as subroot-test") }, "\(lines)")
+        let uid = host.user.uid
+        try #require(lines.count > own + 3, "\(lines)")
+        #expect(lines[own + 1] == "\(uid) 0 1 # your uid", "\(lines)")
+        #expect(lines[own + 2].hasPrefix("1 1 \(uid - 1) # /etc/subuid:"), "\(lines)")
+        #expect(lines[own + 3].hasPrefix("\(uid + 1) \(uid + 1) \(65535 - uid) # /etc/subuid:"), "\(lines)")
     }
 
     @Test func aNewuidmapWithoutItsSetuidBitIsReportedWithItsStderrAndAHint() throws {

@@ -24,7 +24,7 @@ extension SandboxEngineTests {
         let idmap = try host.subroot(["idmap"], as: user, replacing: service)
         #expect(idmap.status == 0, "\(idmap)")
         let lines = idmap.stdout.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
-        #expect(lines == [
+        #expect(Array(lines.prefix(6)) == [
             "# uid_map for subroot-nss (uid \(user.uid)), from libsubid (nsswitch subid: subroottest)",
             "0 \(user.uid) 1 # own uid",
             "1 400000 65536 # libsubid (nsswitch subid: subroottest)",

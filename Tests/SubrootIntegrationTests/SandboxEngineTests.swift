@@ -326,7 +326,7 @@ struct SandboxEngineTests {
         try #require(lines.count > own + 3, "\(lines)")
         #expect(lines[own + 1] == "\(uid) 0 1 # your uid", "\(lines)")
         #expect(lines[own + 2].hasPrefix("1 1 \(uid - 1) # /etc/subuid:"), "\(lines)")
-        #expect(lines[own + 3].hasPrefix("\(uid + 1) \(uid + 1) \(65535 - uid) # /etc/subuid:"), "\(lines)")
+        #expect(lines[own + 3].hasPrefix("\(uid + 1) \(uid + 1) \(65536 - uid) # /etc/subuid:"), "\(lines)")
     }
 
     @Test func aNewuidmapWithoutItsSetuidBitIsReportedWithItsStderrAndAHint() throws {

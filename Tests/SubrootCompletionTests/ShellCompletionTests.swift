@@ -21,6 +21,8 @@ import Testing
     func shippedProfileCompletes(_ shell: Shell) throws {
         let user = try TestUser(Installed.require())
         #expect(try complete(shell, "subroot run fi", as: user) == ["firefox"])
+        #expect(try complete(shell, "subroot run ch", as: user) == ["chromium"])
+        #expect(try complete(shell, "subroot run vl", as: user) == ["vlc"])
     }
 
     @Test(arguments: Shell.allCases)
@@ -41,7 +43,7 @@ import Testing
         #expect(try complete(shell, "subroot desktop install fi", as: user) == ["firefox"])
         #expect(try complete(shell, "subroot desktop remove x", as: user).sorted() == ["xclock", "xeyes", "xterm-dev"])
         let all = try complete(shell, "subroot run ", as: user)
-        #expect(Set(all).isSuperset(of: ["firefox", "gcc", "gui", "node", "python", "rust", "toolchain", "xclock", "xeyes", "xterm-dev"]))
+        #expect(Set(all).isSuperset(of: ["chromium", "firefox", "gcc", "gui", "node", "python", "rust", "toolchain", "vlc", "xclock", "xeyes", "xterm-dev"]))
     }
 
     @Test(arguments: Shell.allCases)

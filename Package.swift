@@ -90,6 +90,9 @@ let package = Package(
         .testTarget(name: "SubrootProfileTests", dependencies: ["SubrootProfile", "SubrootCore", "FuzzSupport"],
                     exclude: ["Corpus"]),
         .testTarget(name: "SubrootCLITests", dependencies: ["SubrootCLI", "SubrootCore"]),
+        // SubrootOS without privileges: the root phase through a recording fake
+        // of its syscall seam.
+        .testTarget(name: "SubrootOSTests", dependencies: ["SubrootOS", "SubrootCore", "CSubroot"]),
         // Starts real servers (Xvfb, pulseaudio) for the two desktop test targets.
         .target(name: "DesktopTestSupport", path: "Tests/DesktopTestSupport"),
         .testTarget(name: "SubrootX11Tests", dependencies: ["SubrootX11", "DesktopTestSupport"]),

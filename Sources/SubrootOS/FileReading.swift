@@ -165,11 +165,11 @@ public struct FileReadError: Error, CustomStringConvertible {
 /// (ResolvedRoot: openat2 RESOLVE_IN_ROOT, so no symlink or `..` leaves the
 /// rootfs) and with the bounds of `FileReading`.
 public struct RootfsReader {
-    let root: ResolvedRoot
+    let root: ResolvedRoot<LinuxSyscalls>
 
     /// Opens the rootfs directory `path` (a host path).
     public init(_ path: String) throws {
-        root = try ResolvedRoot(path)
+        root = try ResolvedRoot(path, system: LinuxSyscalls())
     }
 
     public var path: String { root.path }

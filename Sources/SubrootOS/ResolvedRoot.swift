@@ -12,19 +12,23 @@ import SubrootCore
 /// inside the same rootfs, the place the app sees at that path. Missing
 /// components are created one at a time with mkdirat/openat(O_EXCL |
 /// O_NOFOLLOW) on the descriptor of their resolved parent, never by name.
-struct ResolvedRoot {
+///
+/// Every call goes through `System` (the kernel's, or a test's fake).
+struct ResolvedRoot<System: RootSyscalls> {
     let fd: Int32
     let identity: FileIdentity
     /// Where the directory is, for messages ("/newroot").
     let path: String
+    let system: System
 
-    init(_ path: String) throws {
-        fd = try check("open", path) { open(path, sr_O_PATH | O_DIRECTORY | O_CLOEXEC) }
+    init(_ path: String, system: System) throws {
+        fd = try check("open", path) { system.open(path, sr_O_PATH | O_DIRECTORY | O_CLOEXEC) }
         self.path = path
-        identity = try FileIdentity(fd: fd, shown: path)
+        self.system = system
+        identity = try FileIdentity(fd: fd, shown: path, system: system)
     }
 
-    func close() { _ = Glibc.close(fd) }
+    func close() { _ = system.close(fd) }
 
     /// An O_PATH descriptor of `target` (absolute and normalized, a path
     /// inside this root), symlinks followed inside it; nil when it does not
@@ -33,7 +37,7 @@ struct ResolvedRoot {
         let relative = target == "/" ? "." : String(target.drop { $0 == "/" })
         // openat2 answers EAGAIN when a rename raced with RESOLVE_IN_ROOT.
         for _ in 0..<64 {
-            let result = sr_openat2(fd, relative, sr_O_PATH, sr_RESOLVE_IN_ROOT | sr_RESOLVE_NO_MAGICLINKS)
+            let result = system.openat2(fd, relative, sr_O_PATH, sr_RESOLVE_IN_ROOT | sr_RESOLVE_NO_MAGICLINKS)
             if result >= 0 { return result }
             let err = errno
             if err == EINTR || err == EAGAIN { continue }
@@ -49,22 +53,22 @@ struct ResolvedRoot {
     /// leads nowhere inside the root.
     func prepare(_ target: String, kind: NodeKind, _ operation: String, _ subject: String) throws -> Int32 {
         if let found = try lookup(target, operation, subject) {
-            try Self.require(found, kind: kind, operation, subject)
+            try require(found, kind: kind, operation, subject)
             return found
         }
         let parts = target.split(separator: "/")
         guard let name = parts.last.map(String.init) else { throw SystemError(operation, subject, errno: ENOENT) }
         let parentPath = PathName.path(parts.dropLast())
         let parent = try prepare(parentPath, kind: .directory, operation, subject)
-        defer { _ = Glibc.close(parent) }
+        defer { _ = system.close(parent) }
 
         let created: Int32
         switch kind {
         case .directory:
-            created = mkdirat(parent, name, 0o755)
+            created = system.mkdirat(parent, name, 0o755)
         case .file:
-            let file = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-            if file >= 0 { _ = Glibc.close(file) }
+            let file = system.openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            if file >= 0 { _ = system.close(file) }
             created = file >= 0 ? 0 : -1
         }
         if created != 0 && errno != EEXIST {
@@ -73,28 +77,28 @@ struct ResolvedRoot {
                               hint: err == EROFS ? "the rootfs is read-only; create \(target) in it once with --rw" : nil)
         }
         if let found = try lookup(target, operation, subject) {
-            try Self.require(found, kind: kind, operation, subject)
+            try require(found, kind: kind, operation, subject)
             return found
         }
         // Something is there that leads nowhere: a dangling symlink.
-        throw SystemError(operation, subject, errno: ENOENT, hint: Self.danglingHint(parent: parent, name: name, path: target))
+        throw SystemError(operation, subject, errno: ENOENT, hint: danglingHint(parent: parent, name: name, path: target))
     }
 
-    static func require(_ fd: Int32, kind: NodeKind, _ operation: String, _ subject: String) throws {
-        let found = try FileIdentity(fd: fd, shown: subject)
+    func require(_ fd: Int32, kind: NodeKind, _ operation: String, _ subject: String) throws {
+        let found = try FileIdentity(fd: fd, shown: subject, system: system)
         let err: Int32? = switch kind {
         case .directory: found.isDirectory ? nil : ENOTDIR
         case .file: found.isDirectory ? EISDIR : nil
         }
         if let err {
-            _ = Glibc.close(fd)
+            _ = system.close(fd)
             throw SystemError(operation, subject, errno: err)
         }
     }
 
-    static func danglingHint(parent: Int32, name: String, path: String) -> String {
+    func danglingHint(parent: Int32, name: String, path: String) -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlinkat(parent, name, &buffer, buffer.count - 1)
+        let n = system.readlinkat(parent, name, &buffer, buffer.count - 1)
         guard n >= 0 else { return "\(path) exists in the rootfs but cannot be resolved inside it" }
         let link = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return "\(path) is a symlink in the rootfs to \(link), which does not exist inside the rootfs (symlinks are followed only inside it)"
@@ -112,9 +116,9 @@ struct FileIdentity: Equatable {
     var inode: UInt64
     var isDirectory: Bool
 
-    init(fd: Int32, shown: @autoclosure () -> String) throws {
+    init(fd: Int32, shown: @autoclosure () -> String, system: some RootSyscalls) throws {
         var st = stat()
-        try check("fstat", shown()) { fstat(fd, &st) }
+        try check("fstat", shown()) { system.fstat(fd, &st) }
         device = UInt64(st.st_dev)
         inode = UInt64(st.st_ino)
         isDirectory = st.st_mode & S_IFMT == S_IFDIR
@@ -123,7 +127,7 @@ struct FileIdentity: Equatable {
 
 // MARK: - Reading files of the root
 
-extension ResolvedRoot {
+extension ResolvedRoot where System == LinuxSyscalls {
     /// A descriptor of `target` (absolute, inside this root) opened with
     /// `flags` (read-only, and never waiting: O_NONBLOCK, O_NOCTTY),
     /// resolved as `lookup` resolves; nil when it does not exist.

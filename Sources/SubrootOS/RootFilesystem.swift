@@ -3,170 +3,218 @@ import Glibc
 import SubrootCore
 
 /// Makes the rootfs the sandbox's `/`, in the child, inside its new user and
-/// mount namespaces, after the id maps are written.
-///
-/// The order follows bubblewrap's: `/` becomes a slave mount; a tmpfs on
-/// /tmp becomes a staging root with the host at /oldroot (so bind sources
-/// are host paths under /oldroot, and nothing of the host is hidden by the
-/// staging tmpfs); the new root is assembled at /newroot; a final
-/// pivot_root makes /newroot `/`, and the staging root is detached with the
-/// host beneath it.
-///
-/// The staging tmpfs is the sandbox's only one: the overlay's upper layer,
-/// and under /volumes a directory for each tmpfs of the plan (/dev, /tmp,
-/// /run, /dev/shm, a profile's), bound onto its target. Each new tmpfs cost
-/// its own superblock, about 50 us of the launch. Its `size=` is the plan's
-/// memory limit: one limit for all of them together.
+/// mount namespaces, after the id maps are written: performs the plan's
+/// root phase (`RootPhase.steps`, in SubrootCore, which says the order and
+/// why) through the kernel's calls.
 enum RootFilesystem {
-    static let staging = "/tmp"
-    static let oldRoot = "/oldroot"
-    static let newRoot = "/newroot"
-    static let volumes = "/volumes"
-
     static func enter(_ plan: SandboxPlan) throws {
-        try check("mount", "make / a recursive slave") {
-            mount(nil, "/", nil, UInt(MS_REC | MS_SLAVE), nil)
-        }
-        try check("mount", "tmpfs on \(staging) (staging root)") {
-            mount("tmpfs", staging, "tmpfs", UInt(MS_NODEV | MS_NOSUID), "mode=0755,size=" + plan.memoryLimit.text)
-        }
-        try check("chdir", staging) { chdir(staging) }
-        for dir in ["newroot", "oldroot", "upper", "work", "volumes"] {
-            try check("mkdir", "\(staging)/\(dir)") { mkdir(dir, 0o755) }
-        }
-        try check("pivot_root", "\(staging) with the host at \(oldRoot)") { sr_pivot_root(staging, "oldroot") }
-        try check("chdir", "/") { chdir("/") }
+        var builder = RootBuilder(system: LinuxSyscalls())
+        try builder.perform(RootPhase.steps(for: plan))
+    }
+}
 
-        // Both descriptors are closed before the command starts: PID 1's
-        // open files can be reached through /proc/1/fd from inside. (On an
-        // error PID 1 exits before anything runs.)
-        let host = try ResolvedRoot(oldRoot)
-        _ = try mountRoot(plan, host: host)
-        let root = try ResolvedRoot(newRoot)
-        for (index, step) in plan.mounts.enumerated() {
-            try perform(step, root: root, host: host, index: index)
+/// Performs root steps through `System` (`LinuxSyscalls`, or a test's
+/// recording fake), holding what one step leaves for a later one.
+///
+/// Mount targets are resolved inside /newroot and bind sources inside the
+/// host at /oldroot (`ResolvedRoot`), and mounted through /proc/self/fd/N
+/// of what was resolved; each new mount is checked to be what was meant.
+struct RootBuilder<System: RootSyscalls> {
+    let system: System
+    /// The host at /oldroot, open from the first pivot_root on.
+    var host: ResolvedRoot<System>? = nil
+    /// /newroot, open once the rootfs is mounted there.
+    var root: ResolvedRoot<System>? = nil
+    /// What the last bind mounted, for the `.setAttributes` after it.
+    var bound: (target: String, fd: Int32)? = nil
+    /// The rootfs directory, for messages.
+    var rootfs = ""
+    /// Whether the rootfs is a bind (the overlay was not asked for, or
+    /// refused), which `.makeRootfsReadOnly` makes read-only.
+    var rootfsBound = false
+
+    init(system: System) { self.system = system }
+
+    static var staging: String { RootPhase.staging }
+    static var oldRoot: String { RootPhase.oldRoot }
+    static var newRoot: String { RootPhase.newRoot }
+
+    mutating func perform(_ steps: [RootStep]) throws {
+        for step in steps { try perform(step) }
+    }
+
+    mutating func perform(_ step: RootStep) throws {
+        if case .setAttributes = step {} else { releaseBound() }
+        switch step {
+        case .makeRootSlave:
+            try check("mount", "make / a recursive slave") {
+                system.mount(nil, "/", nil, UInt(MS_REC | MS_SLAVE), nil)
+            }
+        case .mountStaging(let options):
+            try check("mount", "tmpfs on \(Self.staging) (staging root)") {
+                system.mount("tmpfs", Self.staging, "tmpfs", UInt(MS_NODEV | MS_NOSUID), options)
+            }
+            try check("chdir", Self.staging) { system.chdir(Self.staging) }
+        case .makeStagingDirectory(let name):
+            try check("mkdir", "\(Self.staging)/\(name)") { system.mkdir(name, 0o755) }
+        case .pivotToStaging:
+            try check("pivot_root", "\(Self.staging) with the host at \(Self.oldRoot)") {
+                system.pivot_root(Self.staging, String(Self.oldRoot.dropFirst()))
+            }
+            try check("chdir", "/") { system.chdir("/") }
+            host = try ResolvedRoot(Self.oldRoot, system: system)
+        case .mountRootfs(let path, let overlay):
+            try mountRootfs(path, overlay: overlay)
+        case .makeRootfsReadOnly:
+            guard rootfsBound else { break }
+            let fd = try check("open", Self.newRoot) { system.open(Self.newRoot, sr_O_PATH | O_DIRECTORY | O_CLOEXEC) }
+            defer { _ = system.close(fd) }
+            try setAttributes(fd, recursive: true, sr_MOUNT_ATTR_RDONLY, "remount / read-only")
+        case .mountProc(let target):
+            try mountFilesystem("proc", on: target, flags: MS_NOSUID | MS_NODEV | MS_NOEXEC, data: nil,
+                                subject: "proc on \(target)", root: newRoot())
+        case .mountDevpts(let target):
+            try mountFilesystem("devpts", on: target, flags: MS_NOSUID | MS_NOEXEC, data: "newinstance,ptmxmode=0666,mode=620",
+                                subject: "devpts on \(target)", root: newRoot())
+        case .volume(let name, let mode, let target):
+            try mountVolume(name, mode: mode, on: target, root: newRoot())
+        case .bind(let source, let target, let kind, let recursive):
+            let fd = try bind(source, to: target, kind: kind, recursive: recursive, root: newRoot(), host: hostRoot())
+            bound = (target, fd)
+        case .setAttributes(let target, let attributes, let recursive):
+            guard let mounted = bound, mounted.target == target else {
+                throw LaunchError("mount_setattr(\(target)): no bind of \(target) comes right before it in the root phase")
+            }
+            defer { releaseBound() }
+            let shown = attributes.contains(.readOnly) ? "make \(target) read-only" : "set nosuid on \(target)"
+            try setAttributes(mounted.fd, recursive: recursive, Self.kernelFlags(attributes), shown)
+        case .symlink(let target, let destination):
+            let subject = "\(target) -> \(destination)"
+            let parts = target.split(separator: "/")
+            guard let name = parts.last.map(String.init) else { throw SystemError("symlink", subject, errno: EEXIST) }
+            let parent = try newRoot().prepare(PathName.path(parts.dropLast()), kind: .directory, "symlink", subject)
+            defer { _ = system.close(parent) }
+            try check("symlink", subject) { system.symlinkat(destination, parent, name) }
+        case .setHostname(let name):
+            try check("sethostname", name) { system.sethostname(name) }
+        case .pivotToNewRoot:
+            // Both descriptors are closed before the command starts: PID 1's
+            // open files can be reached through /proc/1/fd from inside. (On
+            // an error PID 1 exits before anything runs.)
+            closeRoots()
+            try check("chdir", Self.newRoot) { system.chdir(Self.newRoot) }
+            try check("pivot_root", "\(rootfs) as /") { system.pivot_root(".", ".") }
+        case .detachStaging:
+            try check("umount2", "the staging root and the host under it") { system.umount2(".", Int32(MNT_DETACH)) }
+            try check("chdir", "/") { system.chdir("/") }
         }
-        host.close()
-        root.close()
-        try check("sethostname", plan.hostname) { sethostname(plan.hostname, plan.hostname.utf8.count) }
-        try check("chdir", newRoot) { chdir(newRoot) }
-        try check("pivot_root", "\(plan.rootfs) as /") { sr_pivot_root(".", ".") }
-        // One lazy unmount takes the staging root and, beneath it, the host
-        // at /oldroot: every unmount that frees mounts waits for an RCU grace
-        // period (about 0.1-0.25 ms here), so the host is not detached alone.
-        try check("umount2", "the staging root and the host under it") { umount2(".", Int32(MNT_DETACH)) }
-        try check("chdir", "/") { chdir("/") }
+    }
+
+    mutating func releaseBound() {
+        if let mounted = bound { _ = system.close(mounted.fd) }
+        bound = nil
+    }
+
+    mutating func closeRoots() {
+        releaseBound()
+        host?.close()
+        root?.close()
+        host = nil
+        root = nil
+    }
+
+    func hostRoot() throws -> ResolvedRoot<System> {
+        guard let host else { throw LaunchError("the host is not at \(Self.oldRoot) yet: the root phase pivots into the staging root first") }
+        return host
+    }
+
+    /// /newroot, opened at its first use (after the rootfs is mounted).
+    mutating func newRoot() throws -> ResolvedRoot<System> {
+        if let root { return root }
+        let opened = try ResolvedRoot(Self.newRoot, system: system)
+        root = opened
+        return opened
+    }
+
+    static func kernelFlags(_ attributes: MountAttributes) -> UInt64 {
+        var flags: UInt64 = 0
+        if attributes.contains(.readOnly) { flags |= sr_MOUNT_ATTR_RDONLY }
+        if attributes.contains(.noSuid) { flags |= sr_MOUNT_ATTR_NOSUID }
+        if attributes.contains(.noDev) { flags |= sr_MOUNT_ATTR_NODEV }
+        return flags
     }
 
     /// The path through which the kernel reaches an open descriptor: the
     /// host's /proc is the only one mounted while the root is assembled.
     static func descriptorPath(_ fd: Int32) -> String { "\(oldRoot)/proc/self/fd/\(fd)" }
 
-    /// Mounts the rootfs at /newroot; returns the mode actually used. The
-    /// rootfs directory is a host path, resolved like a bind source.
-    static func mountRoot(_ plan: SandboxPlan, host: ResolvedRoot) throws -> RootMode {
-        guard let lowerFD = try host.lookup(plan.rootfs, "open", "rootfs \(plan.rootfs)") else {
-            throw SystemError("open", "rootfs \(plan.rootfs)", errno: ENOENT)
+    /// Mounts the rootfs at /newroot: the overlay when asked for and the
+    /// kernel takes it, else a recursive bind. The rootfs directory is a
+    /// host path, resolved like a bind source.
+    mutating func mountRootfs(_ path: String, overlay: Bool) throws {
+        rootfs = path
+        guard let lowerFD = try hostRoot().lookup(path, "open", "rootfs \(path)") else {
+            throw SystemError("open", "rootfs \(path)", errno: ENOENT)
         }
-        defer { close(lowerFD) }
-        let lower = descriptorPath(lowerFD)
-        if plan.rootMode == .overlay {
-            let options = "lowerdir=\(escapeOverlay(lower)),upperdir=/upper,workdir=/work,userxattr"
-            if mount("overlay", newRoot, "overlay", 0, options) == 0 { return .overlay }
+        defer { _ = system.close(lowerFD) }
+        let lower = Self.descriptorPath(lowerFD)
+        if overlay {
+            let options = "lowerdir=\(Self.escapeOverlay(lower)),upperdir=\(RootPhase.upper),workdir=\(RootPhase.work),userxattr"
+            if system.mount("overlay", Self.newRoot, "overlay", 0, options) == 0 { return }
             let err = errno
-            StandardError.warn("overlay on \(plan.rootfs) refused: \(SystemError.describe(err)); the rootfs is mounted read-only instead")
+            StandardError.warn("overlay on \(path) refused: \(SystemError.describe(err)); the rootfs is mounted read-only instead")
         }
-        try check("mount", "bind \(plan.rootfs) -> /") {
-            mount(lower, newRoot, nil, UInt(MS_BIND | MS_REC), nil)
+        try check("mount", "bind \(path) -> /") {
+            system.mount(lower, Self.newRoot, nil, UInt(MS_BIND | MS_REC), nil)
         }
-        if plan.rootMode != .writable {
-            let fd = try check("open", newRoot) { open(newRoot, sr_O_PATH | O_DIRECTORY | O_CLOEXEC) }
-            defer { close(fd) }
-            try setAttributes(fd, recursive: true, sr_MOUNT_ATTR_RDONLY, "remount / read-only")
-        }
-        return plan.rootMode == .writable ? .writable : .readOnly
-    }
-
-    /// `index`: the step's place in the plan, which names its volume.
-    static func perform(_ step: MountStep, root: ResolvedRoot, host: ResolvedRoot, index: Int) throws {
-        switch step {
-        case .proc(let target):
-            try mountFilesystem("proc", on: target, flags: MS_NOSUID | MS_NODEV | MS_NOEXEC, data: nil,
-                                subject: "proc on \(target)", root: root)
-        case .tmpfs(let target, let mode):
-            try mountVolume("\(volumes)/\(index)", mode: mode, on: target, root: root)
-        case .devpts(let target):
-            try mountFilesystem("devpts", on: target, flags: MS_NOSUID | MS_NOEXEC, data: "newinstance,ptmxmode=0666,mode=620",
-                                subject: "devpts on \(target)", root: root)
-        case .device(let source, let target):
-            // A single node: it must keep working as a device.
-            try bind(source, to: target, kind: .file, recursive: false, attributes: sr_MOUNT_ATTR_NOSUID,
-                     root: root, host: host)
-        case .symlink(let target, let destination):
-            let subject = "\(target) -> \(destination)"
-            let parts = target.split(separator: "/")
-            guard let name = parts.last.map(String.init) else { throw SystemError("symlink", subject, errno: EEXIST) }
-            let parent = try root.prepare(PathName.path(parts.dropLast()), kind: .directory, "symlink", subject)
-            defer { close(parent) }
-            try check("symlink", subject) { symlinkat(destination, parent, name) }
-        case .bind(let source, let target, let kind, let readOnly):
-            // Device directories (/dev/snd) keep dev; every other bind is
-            // nosuid and nodev, and read-only with all its submounts.
-            var attributes = sr_MOUNT_ATTR_NOSUID
-            if !target.hasPrefix("/dev/") { attributes |= sr_MOUNT_ATTR_NODEV }
-            if readOnly { attributes |= sr_MOUNT_ATTR_RDONLY }
-            try bind(source, to: target, kind: kind, recursive: true, attributes: attributes, root: root, host: host)
-        }
+        rootfsBound = true
     }
 
     /// Mounts a new `type` file system on `target`, resolved inside the root.
-    static func mountFilesystem(_ type: String, on target: String, flags: Int, data: String?, subject: String,
-                                root: ResolvedRoot) throws {
+    func mountFilesystem(_ type: String, on target: String, flags: Int, data: String?, subject: String,
+                         root: ResolvedRoot<System>) throws {
         let point = try root.prepare(target, kind: .directory, "mount", subject)
-        defer { close(point) }
-        let before = try FileIdentity(fd: point, shown: subject)
+        defer { _ = system.close(point) }
+        let before = try FileIdentity(fd: point, shown: subject, system: system)
         try refuseRoot(before, root: root, target: target, subject: subject)
-        try check("mount", subject) { mount(type, descriptorPath(point), type, UInt(flags), data) }
+        try check("mount", subject) { system.mount(type, Self.descriptorPath(point), type, UInt(flags), data) }
         // A new file system has its own device: see that it covers the target.
         guard let mounted = try root.lookup(target, "mount", subject) else {
             throw SystemError("mount", subject, errno: ENOENT)
         }
-        defer { close(mounted) }
-        if try FileIdentity(fd: mounted, shown: subject).device == before.device {
+        defer { _ = system.close(mounted) }
+        if try FileIdentity(fd: mounted, shown: subject, system: system).device == before.device {
             throw LaunchError("mount(\(subject)): \(target) changed while it was being mounted on; the rootfs was modified during setup")
         }
     }
 
     /// Makes `name`, a new directory of the staging tmpfs (nosuid, nodev),
     /// with `mode`, and binds it onto `target`, resolved inside the root.
-    static func mountVolume(_ name: String, mode: UInt32, on target: String, root: ResolvedRoot) throws {
-        try check("mkdir", name) { mkdir(name, 0o700) }
-        try check("chmod", name) { chmod(name, mode_t(mode)) }
-        let volume = try check("open", name) { open(name, sr_O_PATH | O_DIRECTORY | O_CLOEXEC) }
-        defer { close(volume) }
-        let mounted = try bindChecked(volume, origin: try FileIdentity(fd: volume, shown: name),
+    func mountVolume(_ name: String, mode: UInt32, on target: String, root: ResolvedRoot<System>) throws {
+        try check("mkdir", name) { system.mkdir(name, 0o700) }
+        try check("chmod", name) { system.chmod(name, mode_t(mode)) }
+        let volume = try check("open", name) { system.open(name, sr_O_PATH | O_DIRECTORY | O_CLOEXEC) }
+        defer { _ = system.close(volume) }
+        let mounted = try bindChecked(volume, origin: try FileIdentity(fd: volume, shown: name, system: system),
                                       described: "the sandbox's tmpfs", to: target, kind: .directory, recursive: false,
                                       subject: "tmpfs on \(target)", root: root)
-        close(mounted)
+        _ = system.close(mounted)
     }
 
     /// Binds host `source` (resolved with /oldroot as its root: a user's own
     /// symlink such as ~/Music -> /data/music is followed on the host, a
-    /// /proc magic link is refused) onto `target`, resolved inside the root,
-    /// then sets `attributes` on the new mount (and its submounts when
-    /// `recursive`).
-    static func bind(_ source: String, to target: String, kind: NodeKind, recursive: Bool,
-                     attributes: UInt64, root: ResolvedRoot, host: ResolvedRoot) throws {
+    /// /proc magic link is refused) onto `target`, resolved inside the root;
+    /// returns a descriptor of the new mount, which the `.setAttributes`
+    /// step after it takes.
+    func bind(_ source: String, to target: String, kind: NodeKind, recursive: Bool,
+              root: ResolvedRoot<System>, host: ResolvedRoot<System>) throws -> Int32 {
         let subject = "bind \(source) -> \(target)"
         guard let from = try host.lookup(source, "open", "bind source \(source)") else {
             throw SystemError("open", "bind source \(source)", errno: ENOENT)
         }
-        defer { close(from) }
-        let mounted = try bindChecked(from, origin: try FileIdentity(fd: from, shown: source), described: source,
-                                      to: target, kind: kind, recursive: recursive, subject: subject, root: root)
-        defer { close(mounted) }
-        let shown = attributes & sr_MOUNT_ATTR_RDONLY != 0 ? "make \(target) read-only" : "set nosuid on \(target)"
-        try setAttributes(mounted, recursive: recursive, attributes, shown)
+        defer { _ = system.close(from) }
+        return try bindChecked(from, origin: try FileIdentity(fd: from, shown: source, system: system), described: source,
+                               to: target, kind: kind, recursive: recursive, subject: subject, root: root)
     }
 
     /// Binds the open `from` (`origin`, `described` in errors) onto `target`,
@@ -174,23 +222,23 @@ enum RootFilesystem {
     /// afterwards, which the caller closes. That must be the source
     /// (bubblewrap's check): a rootfs changed during setup cannot slip
     /// another mount in.
-    static func bindChecked(_ from: Int32, origin: FileIdentity, described: String, to target: String, kind: NodeKind,
-                            recursive: Bool, subject: String, root: ResolvedRoot) throws -> Int32 {
+    func bindChecked(_ from: Int32, origin: FileIdentity, described: String, to target: String, kind: NodeKind,
+                     recursive: Bool, subject: String, root: ResolvedRoot<System>) throws -> Int32 {
         let point = try root.prepare(target, kind: kind, "mount", subject)
-        defer { close(point) }
-        try refuseRoot(try FileIdentity(fd: point, shown: subject), root: root, target: target, subject: subject)
+        defer { _ = system.close(point) }
+        try refuseRoot(try FileIdentity(fd: point, shown: subject, system: system), root: root, target: target, subject: subject)
         try check("mount", subject) {
-            mount(descriptorPath(from), descriptorPath(point), nil, UInt(MS_BIND | (recursive ? MS_REC : 0)), nil)
+            system.mount(Self.descriptorPath(from), Self.descriptorPath(point), nil, UInt(MS_BIND | (recursive ? MS_REC : 0)), nil)
         }
         guard let mounted = try root.lookup(target, "mount", subject) else {
             throw SystemError("mount", subject, errno: ENOENT)
         }
         do {
-            guard try FileIdentity(fd: mounted, shown: subject) == origin else {
+            guard try FileIdentity(fd: mounted, shown: subject, system: system) == origin else {
                 throw LaunchError("mount(\(subject)): \(target) is not \(described) after the bind; the rootfs was modified during setup")
             }
         } catch {
-            close(mounted)
+            _ = system.close(mounted)
             throw error
         }
         return mounted
@@ -198,7 +246,7 @@ enum RootFilesystem {
 
     /// A symlink such as `root -> /` makes a target the sandbox's root:
     /// mounting there would replace the whole rootfs.
-    static func refuseRoot(_ point: FileIdentity, root: ResolvedRoot, target: String, subject: String) throws {
+    func refuseRoot(_ point: FileIdentity, root: ResolvedRoot<System>, target: String, subject: String) throws {
         if point == root.identity && target != "/" {
             throw LaunchError("mount(\(subject)): \(target) leads to the sandbox's root through a symlink in the rootfs; refusing to mount over the whole root")
         }
@@ -206,8 +254,8 @@ enum RootFilesystem {
 
     /// mount_setattr(2): adds `attributes`, keeps every flag already set
     /// (those the kernel locked in a user namespace included).
-    static func setAttributes(_ fd: Int32, recursive: Bool, _ attributes: UInt64, _ shown: String) throws {
-        if sr_mount_setattr_fd(fd, recursive ? 1 : 0, attributes) != 0 {
+    func setAttributes(_ fd: Int32, recursive: Bool, _ attributes: UInt64, _ shown: String) throws {
+        if system.mount_setattr(fd, recursive, attributes) != 0 {
             let err = errno
             throw SystemError("mount_setattr", shown, errno: err,
                               hint: err == ENOSYS ? "subroot needs Linux 5.12 or later" : nil)

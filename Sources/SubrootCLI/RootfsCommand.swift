@@ -16,6 +16,17 @@ extension Subroot {
             if let problem = StoreName.problem(name) { throw ValidationError("rootfs name \"\(name)\": \(problem)") }
         }
 
+        static let maxSizeHelp = ArgumentHelp(
+            "Stop, keeping nothing, when the uncompressed tar stream is larger than this (512M, 4G, 1T: powers of 1024; "
+                + "default: $\(RootfsBuilder.SizeLimit.variable), else \(RootfsBuilder.SizeLimit.standard)).",
+            valueName: "size")
+
+        static func checkMaxSize(_ size: String?) throws {
+            if let size, RootfsBuilder.SizeLimit(size) == nil {
+                throw ValidationError("--max-size \(size): \(RootfsBuilder.SizeLimit.syntax)")
+            }
+        }
+
         /// Runs `body`, printing any error as `subroot: ...` and exiting 1
         /// (130 when interrupted).
         static func reporting(_ body: () throws -> Void) throws {
@@ -51,8 +62,12 @@ extension Subroot {
             @Option(help: ArgumentHelp("Debian mirror (default: the host's apt sources).", valueName: "url"))
             var mirror: String?
 
+            @Option(help: RootfsCommand.maxSizeHelp)
+            var maxSize: String?
+
             func validate() throws {
                 try RootfsCommand.checkName(name)
+                try RootfsCommand.checkMaxSize(maxSize)
                 guard let _ = RecipeVariant(rawValue: variant) else {
                     throw ValidationError("--variant \(variant): use one of \(RecipeVariant.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
@@ -62,7 +77,13 @@ extension Subroot {
                 try RootfsCommand.reporting {
                     let packages = include.split(separator: ",").map { String($0).filter { !$0.isWhitespace } }.filter { !$0.isEmpty }
                     let recipe = Recipe(suite: suite, variant: RecipeVariant(rawValue: variant)!, packages: packages, mirror: mirror)
-                    try RootfsCommandSupport.create(name, recipe: recipe, user: .current())
+                    // As RootfsCommandSupport.create (a profile's missing
+                    // rootfs), with the limit given here.
+                    let user = UserContext.current()
+                    let builder = RootfsBuilder(store: user.store, maps: try IdentityMaps.load(), showProgress: isatty(2) == 1,
+                                                maxSize: maxSize.flatMap(RootfsBuilder.SizeLimit.init))
+                    try builder.create(name, recipe: RootfsBuilder.Recipe(
+                        suite: recipe.suite, variant: recipe.variant.rawValue, packages: recipe.packages, mirror: recipe.mirror))
                 }
             }
         }
@@ -81,12 +102,19 @@ extension Subroot {
             @Argument(help: ArgumentHelp("The archive.", valueName: "file"), completion: .file())
             var file: String
 
-            func validate() throws { try RootfsCommand.checkName(name) }
+            @Option(help: RootfsCommand.maxSizeHelp)
+            var maxSize: String?
+
+            func validate() throws {
+                try RootfsCommand.checkName(name)
+                try RootfsCommand.checkMaxSize(maxSize)
+            }
 
             func run() throws {
                 try RootfsCommand.reporting {
                     let user = UserContext.current()
-                    let builder = RootfsBuilder(store: user.store, maps: try IdentityMaps.load(), showProgress: isatty(2) == 1)
+                    let builder = RootfsBuilder(store: user.store, maps: try IdentityMaps.load(), showProgress: isatty(2) == 1,
+                                                maxSize: maxSize.flatMap(RootfsBuilder.SizeLimit.init))
                     try builder.importArchive(name, file: PathName.absolute(file, relativeTo: CurrentDirectory.path()))
                 }
             }
@@ -98,6 +126,7 @@ extension Subroot {
             func run() throws {
                 try RootfsCommand.reporting {
                     let user = UserContext.current()
+                    user.store.removeStaleLeftovers(maps: { try IdentityMaps.load() })
                     let names = user.store.names()
                     let users = Dictionary(grouping: user.loader.list().entries, by: { $0.profile.rootfs })
                     let sizes = names.isEmpty ? [:] : try RootfsUsage.sizes(of: names.map(user.store.root), maps: try IdentityMaps.load())
@@ -125,7 +154,10 @@ extension Subroot {
 
             func run() throws {
                 try RootfsCommand.reporting {
-                    try UserContext.current().store.remove(name, maps: try IdentityMaps.load())
+                    let store = UserContext.current().store
+                    let maps = try IdentityMaps.load()
+                    store.removeStaleLeftovers(maps: { maps })
+                    try store.remove(name, maps: maps)
                 }
             }
         }

@@ -14,17 +14,25 @@ enum Clock {
     }
 }
 
+/// Sizes in units of 1024, as `--max-size` takes them: `812 KiB`,
+/// `853.2 MiB`, `3.1 GiB`.
 enum ByteCount {
     static func format(_ bytes: Int) -> String {
-        let mb = Double(bytes) / 1_000_000
-        if mb < 1 { return "\(bytes / 1000) kB" }
-        let tenths = Int((mb * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10) MB"
+        if bytes < 1 << 20 { return "\(bytes >> 10) KiB" }
+        var value = Double(bytes) / Double(1 << 20)
+        var unit = 0
+        let units = ["MiB", "GiB", "TiB"]
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
     }
 }
 
 /// One status line on the terminal, redrawn at most 10 times a second:
-/// `[ 12.3 s] downloading packages with apt... 123.4 MB`.
+/// `[ 12.3 s] downloading packages with apt... 123.4 MiB`.
 struct ProgressLine {
     var enabled: Bool
     var started: Double

@@ -75,14 +75,40 @@ public struct RootfsStore: Sendable {
         if status != 0 { throw LaunchError("rm -rf \(path) (in subroot's user namespace) failed with exit \(status)") }
     }
 
-    /// Leftovers of interrupted creates and removes (`.NAME.partial-PID`,
-    /// `.remove-NAME-PID`) whose process is gone.
+    /// Leftovers of interrupted or killed creates, imports and removes
+    /// (`.NAME.partial-PID`, `.remove-NAME-PID`) whose process is gone.
     public func staleLeftovers() -> [String] {
         FileReading.entries(atPath: directory).filter { name in
-            guard name.hasPrefix(".remove-") || name.contains(".partial-"),
+            guard name.hasPrefix(".remove-") || (name.hasPrefix(".") && name.contains(".partial-")),
                   let pid = name.split(separator: "-").last.flatMap({ Int32($0) }) else { return false }
             return !ProcessLiveness.isRunning(pid)
         }.map { directory + "/" + $0 }
+    }
+
+    /// Removes the stale leftovers, inside the user namespace (their files
+    /// belong to subordinate ids). A partial rootfs still locked by its
+    /// build is kept, whatever its pid says (a build in another PID
+    /// namespace). Each is renamed to `.remove-...-OURPID` first, so that two
+    /// commands cleaning at once do not remove the same tree. `maps` is
+    /// called only when there is something to remove; a failure is a
+    /// warning, and the command goes on.
+    public func removeStaleLeftovers(maps: () throws -> IdentityMaps) {
+        for path in staleLeftovers() {
+            let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            defer { if fd >= 0 { close(fd) } }
+            if fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0 { continue }
+            let leaf = path.dropFirst(directory.count + 1)
+            let doomed = directory + "/.remove-" + (leaf.hasPrefix(".remove-") ? leaf.dropFirst(8) : leaf.dropFirst()) + "-\(getpid())"
+            if rename(path, doomed) != 0 {
+                if errno != ENOENT { StandardError.warn("\(SystemError("rename", "\(path) -> \(doomed)", errno: errno))") }
+                continue
+            }
+            do {
+                try removeTree(doomed, maps: try maps())
+            } catch {
+                StandardError.warn("could not remove the leftover \(path) (now \(doomed)): \(error)")
+            }
+        }
     }
 }
 

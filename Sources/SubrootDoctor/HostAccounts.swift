@@ -44,7 +44,11 @@ public struct HostAccounts: Sendable {
     }
 
     static func parse(_ path: String) throws -> [NamedID] {
-        guard let text = TextFile.read(path) else { throw LaunchError("cannot read \(path): \(SystemError.describe(errno))") }
+        let read: String?
+        do { read = try FileReading.text(atPath: path, limit: FileReading.hostFileLimit) } catch {
+            throw LaunchError("cannot read \(path): \(error.reason)")
+        }
+        guard let text = read else { throw LaunchError("cannot read \(path): \(SystemError.describe(ENOENT))") }
         return text.split(whereSeparator: \.isNewline).compactMap { line in
             let fields = line.split(separator: ":", omittingEmptySubsequences: false)
             guard fields.count >= 3, !fields[0].hasPrefix("#"), let id = UInt32(fields[2]) else { return nil }
@@ -69,20 +73,11 @@ public struct HostAccounts: Sendable {
     }
 }
 
-/// Whole-file reads for the doctor and the audit (small files).
+/// The doctor's reads of the host's small files (/proc/sys): FileReading's
+/// bounded reader (a regular file, at most 16 MiB); nil when the file is
+/// missing or cannot be read.
 enum TextFile {
     static func read(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        try? FileReading.text(atPath: path, limit: FileReading.hostFileLimit)
     }
 }

@@ -11,11 +11,12 @@ public struct SubordinateIDFiles: Sendable {
     /// A file that does not exist reads as empty; one that cannot be read throws.
     public static func load(subuid: String = "/etc/subuid", subgid: String = "/etc/subgid") throws -> SubordinateIDFiles {
         func file(_ path: String) throws -> SubordinateIDFile {
-            guard let text = TextFile.read(path) else {
-                if errno == ENOENT { return SubordinateIDFile(path: path, text: "") }
-                throw LaunchError("cannot read \(path): \(SystemError.describe(errno))")
+            do {
+                let text = try FileReading.text(atPath: path, limit: FileReading.hostFileLimit)
+                return SubordinateIDFile(path: path, text: text ?? "")
+            } catch {
+                throw LaunchError("cannot read \(path): \(error.reason)")
             }
-            return SubordinateIDFile(path: path, text: text)
         }
         return SubordinateIDFiles(subuid: try file(subuid), subgid: try file(subgid))
     }

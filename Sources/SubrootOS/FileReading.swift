@@ -14,7 +14,7 @@ public enum FileReading {
     /// Profiles, a rootfs's etc/group and its .desktop files.
     public static let textLimit = mebibyte
     /// What the host's own small files (/proc, /etc/subuid, records) may be.
-    static let hostFileLimit = 16 * mebibyte
+    public static let hostFileLimit = 16 * mebibyte
 
     /// The bytes of the regular file at `path`, at most `limit` of them;
     /// nil when nothing is there (ENOENT, ENOTDIR). A final symlink is

@@ -41,25 +41,3 @@ public enum FileText {
         try FileWriting.write(text, to: path, mode: mode)
     }
 }
-
-extension FileText {
-    /// The file's text, nil when it cannot be read.
-    public static func read(_ path: String) -> String? { FileReading.text(atPath: path) }
-
-    /// Copies a regular file (replacing the target, never through a symlink).
-    public static func copy(_ source: String, to target: String, mode: mode_t = 0o644) throws {
-        let input = open(source, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { throw SystemError("open", source, errno: errno) }
-        defer { close(input) }
-        let output = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
-        guard output >= 0 else { throw SystemError("open", target, errno: errno) }
-        defer { close(output) }
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw SystemError("read", source, errno: errno) }
-            if n == 0 { return }
-            if !FileWriting.writeAll(output, buffer, count: n) { throw SystemError("write", target, errno: errno) }
-        }
-    }
-}

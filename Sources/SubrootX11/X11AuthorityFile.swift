@@ -12,27 +12,44 @@ public enum X11AuthorityFile {
         return nil
     }
 
+    /// What an Xauthority file may be: a user's holds a few hundred bytes.
+    public static let sizeLimit = FileReading.mebibyte
+
     /// Every entry of the file, in order (XauReadAuth until it returns
     /// NULL); an empty list when the file does not exist.
+    ///
+    /// The path is the user's to set (`XAUTHORITY`): it is read with
+    /// FileReading's bounds (a regular file, opened O_NONBLOCK, at most
+    /// `sizeLimit`), so that a FIFO or a device there is an error at once
+    /// instead of a launch that waits forever; libXau parses the bytes
+    /// (fmemopen).
     public static func read(path: String) throws -> [X11AuthorityEntry] {
         try X11Library.load()
-        guard let file = fopen(path, "re") else {
-            if errno == ENOENT { return [] }
-            throw SystemError("open", "Xauthority \(path)", errno: errno)
+        let contents: [UInt8]?
+        do {
+            contents = try FileReading.contents(atPath: path, limit: sizeLimit)
+        } catch {
+            throw FileReadError(error.operation, "Xauthority \(path)", error.problem)
         }
-        defer { fclose(file) }
-        var entries: [X11AuthorityEntry] = []
-        while let auth = srx_XauReadAuth(file) {
-            defer { srx_XauDisposeAuth(auth) }
-            let a = auth.pointee
-            entries.append(X11AuthorityEntry(
-                family: a.family,
-                address: bytes(a.address, a.address_length),
-                number: String(decoding: bytes(a.number, a.number_length), as: UTF8.self),
-                name: String(decoding: bytes(a.name, a.name_length), as: UTF8.self),
-                data: bytes(a.data, a.data_length)))
+        guard var file = contents, !file.isEmpty else { return [] }
+        return try file.withUnsafeMutableBytes { buffer in
+            guard let stream = fmemopen(buffer.baseAddress, buffer.count, "r") else {
+                throw SystemError("fmemopen", "Xauthority \(path)", errno: errno)
+            }
+            defer { fclose(stream) }
+            var entries: [X11AuthorityEntry] = []
+            while let auth = srx_XauReadAuth(stream) {
+                defer { srx_XauDisposeAuth(auth) }
+                let a = auth.pointee
+                entries.append(X11AuthorityEntry(
+                    family: a.family,
+                    address: bytes(a.address, a.address_length),
+                    number: String(decoding: bytes(a.number, a.number_length), as: UTF8.self),
+                    name: String(decoding: bytes(a.name, a.name_length), as: UTF8.self),
+                    data: bytes(a.data, a.data_length)))
+            }
+            return entries
         }
-        return entries
     }
 
     /// Writes `entries` (XauWriteAuth) to a file created or truncated with

@@ -105,6 +105,38 @@ extension DesktopTests {
             #expect(!FileManager.default.fileExists(atPath: marker + "/ran"), "the command ran")
             #expect(desktop.leftovers().isEmpty, "\(desktop.leftovers())")
         }
+
+        /// $XAUTHORITY is the user's to set: a FIFO there (fopen waited for a
+        /// writer forever, and the launch with it), a device or a huge file
+        /// is refused at once, naming the file.
+        @Test func aFIFOAsXAUTHORITYIsAClearErrorWithinSeconds() throws {
+            let host = try TestHost.require()
+            try DesktopTests.writeClientProfiles(host)
+            let desktop = try TestDesktop(host: host)
+            defer { desktop.stop() }
+            if !host.hasRootfs(DesktopTests.clientsRootfs) {
+                let made = try desktop.subroot(["run", "it-x11", "--", "true"], timeout: 900)
+                try #require(made.status == 0, "\(made)")
+            }
+            let marker = try host.scratchDirectory("x11-fifo")
+            let fifo = marker + "/fifo.Xauthority"
+            try desktop.userCommand(["mkfifo", fifo])
+            let run = ["run", "it-x11", "--bind", "\(marker):/out", "--", "touch /out/ran"]
+            let start = Date()
+            let r = try desktop.subroot(run, environment: ["XAUTHORITY": fifo], timeout: 20)
+            #expect(Date().timeIntervalSince(start) < 5, "\(r)")
+            #expect(r.status == 125, "\(r)")
+            #expect(r.stderr == "subroot: read(Xauthority \(fifo)): not a regular file (a FIFO)\n", "\(r)")
+
+            let large = marker + "/large.Xauthority"
+            try desktop.userCommand(["truncate", "-s", "2M", large])
+            let big = try desktop.subroot(run, environment: ["XAUTHORITY": large], timeout: 20)
+            #expect(big.status == 125, "\(big)")
+            #expect(big.stderr == "subroot: read(Xauthority \(large)): larger than 1 MiB, the limit for such a file\n", "\(big)")
+
+            #expect(!FileManager.default.fileExists(atPath: marker + "/ran"), "the command ran")
+            #expect(desktop.leftovers().isEmpty, "\(desktop.leftovers())")
+        }
     }
 
     /// A GUI app through its shipped profile.

@@ -41,17 +41,42 @@ LIBEXEC_DIR = $(PREFIX)/libexec/subroot
 PROFILES = $(wildcard profiles/*.toml) profiles/README.md
 INSTALL ?= install
 
-.PHONY: all build install uninstall generated
+.PHONY: all build install uninstall generated check-deps
 
 all: build
+
+# What the build needs of the system before swift runs: the headers the C
+# targets include (pkg-config module = Debian package) and libstdc++.a, which
+# the release link takes (StaticLink/). A fresh Debian 12 machine has none of
+# them; without this check the build stops at "'pulse/pulseaudio.h' file not
+# found". `sudo scripts/deps` installs them (and what the tests need).
+PKG_CONFIG ?= pkg-config
+BUILD_DEPS = x11=libx11-dev xau=libxau-dev libpulse=libpulse-dev libseccomp=libseccomp-dev
+
+check-deps:
+	@missing=""; \
+	if command -v $(PKG_CONFIG) >/dev/null 2>&1; then \
+		for dep in $(BUILD_DEPS); do \
+			$(PKG_CONFIG) --exists $${dep%%=*} || missing="$$missing $${dep#*=}"; \
+		done; \
+	else \
+		missing=" pkg-config"; \
+	fi; \
+	ls /usr/lib/gcc/*/*/libstdc++.a >/dev/null 2>&1 || missing="$$missing libstdc++-12-dev"; \
+	if [ -n "$$missing" ]; then \
+		echo "make: the build needs these Debian packages:$$missing" >&2; \
+		echo "hint: sudo scripts/deps installs them (and what the tests need)" >&2; \
+		exit 1; \
+	fi
 
 # --disable-local-rpath: with the Swift runtime linked in there is nothing
 # to find beside the binary, and an $ORIGIN run path made the loader look
 # for libc and libm in 14 places there first, at every start.
-build:
+build: check-deps
 	$(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath --scratch-path $(SCRATCH)
 
 $(BIN):
+	@$(MAKE) --no-print-directory check-deps
 	$(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath --scratch-path $(SCRATCH)
 
 install: $(BIN)

@@ -35,6 +35,9 @@ extension Subroot {
             var doctor = Doctor(environment: context.environment, user: .current(), subordinateIDs: source,
                                 accounts: .nss(), storeDirectory: context.store.directory)
             doctor.useNSSwitch = subuid == nil && subgid == nil
+            let profiles = context.loader.list().entries
+            doctor.sessionBusProfiles = profiles.filter { !$0.profile.sessionBus.isEmpty }.map(\.name)
+            doctor.systemBusProfiles = profiles.filter { !$0.profile.systemBus.isEmpty }.map(\.name)
             let checks = doctor.run()
             print(json ? DoctorReport.json(checks) : DoctorReport.text(checks), terminator: "")
             let status = DoctorReport.exitStatus(checks)

@@ -11,6 +11,17 @@ enum Launch {
     struct Spec {
         var request: SandboxRequest
         var profile: Profile?
+        /// The profile's machine id file (`MachineIDFile`), bound over the
+        /// rootfs's.
+        var machineID: String? = nil
+        /// `shell`: never joins a running sandbox, and is never joined.
+        var shell = false
+        /// The options of `run` given that change the sandbox itself
+        /// (`--bind`, ...): a running sandbox cannot take them.
+        var sandboxOptions: [String] = []
+        /// `--setenv`: what a command started in a running sandbox gets on
+        /// top of that sandbox's environment.
+        var commandEnvironment: [(String, String)] = []
     }
 
     static func run(_ options: RunOptions) -> Int32 {
@@ -30,6 +41,13 @@ enum Launch {
     }
 
     static func run(_ spec: Spec) throws -> Int32 {
+        var instance: SingleInstanceLock? = nil
+        if let profile = spec.profile, profile.singleInstance, !spec.shell {
+            switch try SingleInstance.claim(spec, profile: profile) {
+            case .joined(let status): return status
+            case .first(let lock): instance = lock
+            }
+        }
         var request = spec.request
         try RootfsCheck.directory(request.rootfs)
         guard let lock = RootfsStore.holdShared(rootfs: request.rootfs) else {
@@ -50,6 +68,7 @@ enum Launch {
                 else { StandardError.warn("device \(path) is not on this host; the sandbox goes without it") }
             }
         }
+        if let machineID = spec.machineID { request.binds += MachineIDFile.binds(machineID, for: request) }
         var desktop: DesktopSession? = nil
         if let profile = spec.profile {
             desktop = try DesktopSession.prepare(profile, request: &request, environment: ProcessEnvironment.current())
@@ -76,19 +95,24 @@ enum Launch {
         facts.account = account
         let plan = try SandboxPlanner.plan(request, facts: facts)
         return try SandboxLauncher.run(plan) { initPid in
-            registered = register(plan, profile: spec.profile?.name, initPid: initPid)
+            registered = register(plan, profile: spec.profile?.name, initPid: initPid, singleInstance: instance != nil)
+            // The next launch of the profile may look now: it finds this one.
+            instance?.release()
         }
     }
 
     /// The sandbox's record for `ps`, `enter` and `stop`; removed when the
     /// launch returns. A sandbox runs without one when it cannot be written.
-    static func register(_ plan: SandboxPlan, profile: String?, initPid: pid_t) -> (SandboxRegistry, String)? {
+    static func register(_ plan: SandboxPlan, profile: String?, initPid: pid_t,
+                         singleInstance: Bool = false) -> (SandboxRegistry, String)? {
         do {
             let registry = try SandboxCompletion.registry()
             let ticks = ProcessLiveness.startTicks(initPid) ?? 0
             let id = try registry.register(base: SandboxRecord.idBase(profile: profile, rootfs: plan.rootfs)) {
-                SandboxRecord(id: $0, launcherPid: getpid(), initPid: initPid, initStartTicks: ticks,
-                              startedAt: Int64(time(nil)), profile: profile, plan: plan)
+                var record = SandboxRecord(id: $0, launcherPid: getpid(), initPid: initPid, initStartTicks: ticks,
+                                           startedAt: Int64(time(nil)), profile: profile, plan: plan)
+                record.singleInstance = singleInstance
+                return record
             }
             return (registry, id)
         } catch {
@@ -117,7 +141,8 @@ enum Launch {
             try UserContext.makeDirectories(profile.persistentHome(in: user.directories), mode: 0o700)
         }
         let context = ProfileSandbox.Context(rootfs: user.store.root(profile.rootfs), currentDirectory: CurrentDirectory.path(),
-                                             homeDirectory: user.homeDirectory, directories: user.directories)
+                                             homeDirectory: user.homeDirectory, directories: user.directories,
+                                             userID: getuid())
         // `shell PROFILE -- CMD` runs CMD itself, not the profile's command
         // with CMD as its arguments.
         var request = try ProfileSandbox.request(profile, userArguments: shell ? ["/bin/sh"] : userArguments, context: context)
@@ -133,7 +158,8 @@ enum Launch {
             }
             request.workingDirectory = ProfileSandbox.insideHome
         }
-        return Spec(request: request, profile: profile)
+        let machineID = try MachineIDFile.path(profile: profile.name, directories: user.directories)
+        return Spec(request: request, profile: profile, machineID: machineID, shell: shell)
     }
 }
 
@@ -144,5 +170,45 @@ enum RootfsCommandSupport {
         let builder = RootfsBuilder(store: user.store, maps: maps, showProgress: isatty(2) == 1)
         try builder.create(name, recipe: RootfsBuilder.Recipe(
             suite: recipe.suite, variant: recipe.variant.rawValue, packages: recipe.packages, mirror: recipe.mirror))
+    }
+}
+
+/// `single_instance`: a `run` of the profile while one of its sandboxes
+/// runs starts its command in that sandbox, as `enter` does (the same
+/// identity, groups, capabilities, syscall filter, environment, home and
+/// runtime directory as the app), so that the app's own remoting (Firefox's,
+/// Chromium's, VLC's) hands the URL or file to the window that is open.
+enum SingleInstance {
+    enum Claim {
+        /// The command ran in the running sandbox; its exit status.
+        case joined(Int32)
+        /// No sandbox of the profile runs: this launch starts it, holding
+        /// the lock until it is registered.
+        case first(SingleInstanceLock)
+    }
+
+    static func claim(_ spec: Launch.Spec, profile: Profile) throws -> Claim {
+        let registry = try SandboxCompletion.registry()
+        while true {
+            let lock = try SingleInstanceLock.acquire(profile: profile.name, registry: registry)
+            guard let record = registry.running().first(where: { $0.profile == profile.name && $0.singleInstance }) else {
+                return .first(lock)
+            }
+            // The command may run for long (a shell): other launches of the
+            // profile need not wait for it.
+            lock.release()
+            if !spec.sandboxOptions.isEmpty {
+                throw LaunchError("profile \(profile.name) is single-instance and its sandbox \(record.id) runs, which \(spec.sandboxOptions.joined(separator: ", ")) cannot change; run without \(spec.sandboxOptions.count == 1 ? "it" : "them"), or `subroot stop \(record.id)` first")
+            }
+            var environment = spec.commandEnvironment
+            if let term = ProcessEnvironment.value("TERM") { environment.insert(("TERM", term), at: 0) }
+            StandardError.report("profile \(profile.name) is single-instance: running the command in its sandbox \(record.id)")
+            do {
+                return .joined(try SandboxEntry.run(record, command: spec.request.command, extraEnvironment: environment))
+            } catch {
+                // Ended between the look and the join: start a new one.
+                if SandboxRegistry.isLive(record) { throw error }
+            }
+        }
     }
 }

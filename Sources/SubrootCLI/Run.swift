@@ -100,6 +100,14 @@ extension Subroot {
                 if let dir = options.workingDirectory { request.workingDirectory = dir }
                 if options.tmpfsSize != nil { request.memoryLimit = extra.memoryLimit }
                 spec.request = request
+                // What a running sandbox of a single-instance profile cannot take.
+                let given: [(Bool, String)] = [
+                    (options.rw, "--" + Name.rw), (options.ro, "--" + Name.ro), (!options.binds.isEmpty, "--" + Name.bind),
+                    (options.hostname != nil, "--" + Name.hostname), (options.workingDirectory != nil, "--" + Name.chdir),
+                    (options.tmpfsSize != nil, "--" + Name.tmpfsSize), (options.user != nil, "--" + Name.user),
+                ]
+                spec.sandboxOptions = given.filter(\.0).map(\.1)
+                spec.commandEnvironment = extra.setEnvironment
                 return spec
             })
         }

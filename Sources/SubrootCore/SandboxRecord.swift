@@ -33,6 +33,9 @@ public struct SandboxRecord: Equatable, Sendable {
     /// The command's own user namespace when it runs as the user (`enter`
     /// starts its command in one with the same maps); nil: as uid 0.
     public var nestedIdentity: NestedIdentity?
+    /// A `run` of a `single_instance` profile: further runs of the profile
+    /// start their command in this sandbox (a `shell` of it never does).
+    public var singleInstance = false
 
     public enum Network: String, Sendable, CaseIterable {
         case host, none, isolated
@@ -114,6 +117,7 @@ public struct SandboxRecord: Equatable, Sendable {
             lines += nested.uidMap.mappings.map { ("uid-map", "\($0.inside) \($0.outside) \($0.count)") }
             lines += nested.gidMap.mappings.map { ("gid-map", "\($0.inside) \($0.outside) \($0.count)") }
         }
+        if singleInstance { lines.append(("single-instance", "1")) }
         // Appended, not joined(): see PathName.path.
         var text = ""
         for (key, value) in lines { text += key + "=" + Self.escape(value) + "\n" }
@@ -193,6 +197,7 @@ public struct SandboxRecord: Equatable, Sendable {
         seccompAllowed = allowed
         guard uidLines.isEmpty == gidLines.isEmpty else { throw DecodingError(line: 0, message: "uid-map without gid-map") }
         nestedIdentity = uidLines.isEmpty ? nil : NestedIdentity(uidMap: IDMap(mappings: uidLines), gidMap: IDMap(mappings: gidLines))
+        singleInstance = fields["single-instance"] == "1"
     }
 
     static func escape(_ value: String) -> String {

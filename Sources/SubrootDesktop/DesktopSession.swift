@@ -6,9 +6,10 @@ import SubrootPulse
 import SubrootX11
 
 /// What a sandbox gets of the user's desktop, as its profile asks: the X11
-/// display's socket and a cookie for it alone, and a PulseAudio socket of
-/// its own. Files live in RUNTIME/subroot/session/PID until `end`; those of
-/// a launcher that was killed are removed by the next one.
+/// display's socket and a cookie for it alone, a PulseAudio socket of its
+/// own, and the session (and system) bus through a filtering proxy. Files
+/// live in RUNTIME/subroot/session/PID until `end`; those of a launcher
+/// that was killed are removed by the next one.
 public final class DesktopSession {
     /// Inside paths.
     public static let authorityPath = "/run/subroot/Xauthority"
@@ -16,15 +17,17 @@ public final class DesktopSession {
 
     private var directory: String?
     private var pulse: (socket: PulseSandboxSocket, server: PulseServerAddress)?
+    private var bus: DBusProxy?
 
     private init() {}
 
     /// Adds the binds and environment to `request`; nothing when the profile
-    /// wants neither X11 nor PulseAudio.
+    /// wants neither X11, PulseAudio nor D-Bus.
     public static func prepare(_ profile: Profile, request: inout SandboxRequest,
                                environment: [String: String]) throws -> DesktopSession {
         let session = DesktopSession()
-        guard profile.x11 || profile.pulseaudio else { return session }
+        let dbus = !profile.sessionBus.isEmpty || !profile.systemBus.isEmpty
+        guard profile.x11 || profile.pulseaudio || dbus else { return session }
         let runtime = try RuntimeDirectory.path(environment: environment)
         let base = runtime + "/subroot/session"
         try UserContext.makeDirectories(base, mode: 0o700)
@@ -36,6 +39,7 @@ public final class DesktopSession {
         do {
             if profile.x11 { try session.addX11(profile, &request, environment, directory) }
             if profile.pulseaudio { try session.addPulse(&request, environment, runtime, directory) }
+            if dbus { try session.addDBus(profile, &request, environment, directory) }
         } catch {
             session.end()
             throw error
@@ -76,8 +80,52 @@ public final class DesktopSession {
         request.setEnvironment.append(("PULSE_CLIENTCONFIG", Self.pulseConfigPath))
     }
 
-    /// Unloads the sandbox's PulseAudio module and removes its files.
+    /// The profile's buses through xdg-dbus-proxy, its sockets in the
+    /// session directory, bound at $XDG_RUNTIME_DIR/bus inside (and
+    /// /run/dbus/system_bus_socket), the addresses set. A missing proxy or
+    /// bus costs the app its bus, not the launch: a warning says so.
+    private func addDBus(_ profile: Profile, _ request: inout SandboxRequest, _ environment: [String: String],
+                         _ directory: String) throws {
+        guard request.commandUser == .invoker else {
+            StandardError.warn("D-Bus: the bus checks the uid a client claims, and uid 0 inside is not yours on the host; with user = \"root\" the sandbox goes without a bus")
+            return
+        }
+        guard let path = Executable.find("xdg-dbus-proxy") else {
+            StandardError.warn("D-Bus: xdg-dbus-proxy is not installed; the sandbox goes without a bus (sudo apt-get install xdg-dbus-proxy)")
+            return
+        }
+        let exists = { (socket: String) in RootfsCheck.hostNode(socket) == .file }
+        let inside = request.setEnvironment.last { $0.0 == "XDG_RUNTIME_DIR" }?.1 ?? "/run"
+        var buses: [(bus: DBusProxy.Bus, target: String, variable: String)] = []
+        if !profile.sessionBus.isEmpty {
+            if let address = DBusAddress.session(environment: environment, exists: exists) {
+                buses.append((DBusProxy.Bus(address: address, socket: directory + "/bus", policy: profile.sessionBus),
+                              inside + "/bus", "DBUS_SESSION_BUS_ADDRESS"))
+            } else {
+                StandardError.warn("D-Bus: no session bus (DBUS_SESSION_BUS_ADDRESS names no socket, and there is no $XDG_RUNTIME_DIR/bus); the sandbox goes without one")
+            }
+        }
+        if !profile.systemBus.isEmpty {
+            if let address = DBusAddress.system(environment: environment, exists: exists) {
+                buses.append((DBusProxy.Bus(address: address, socket: directory + "/system_bus_socket", policy: profile.systemBus),
+                              DBusAddress.systemSocket, "DBUS_SYSTEM_BUS_ADDRESS"))
+            } else {
+                StandardError.warn("D-Bus: no system bus at \(DBusAddress.systemSocket) (nor DBUS_SYSTEM_BUS_ADDRESS); the sandbox goes without one")
+            }
+        }
+        guard !buses.isEmpty else { return }
+        bus = try DBusProxy.start(path, buses: buses.map(\.bus))
+        for (proxied, target, variable) in buses {
+            request.binds.append(BindSpec(source: proxied.socket, target: target, readOnly: false))
+            request.setEnvironment.append((variable, "unix:path=" + target))
+        }
+    }
+
+    /// Ends the D-Bus proxy, unloads the sandbox's PulseAudio module and
+    /// removes its files.
     public func end() {
+        bus?.end()
+        bus = nil
         if let pulse {
             do { try PulseForwarding.unload(pulse.socket, server: pulse.server) } catch {
                 StandardError.warn("PulseAudio: \(error)")

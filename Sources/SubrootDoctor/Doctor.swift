@@ -21,6 +21,10 @@ public struct Doctor {
     public var storeDirectory: String
     public var procSys = "/proc/sys"
     public var tunDevice = "/dev/net/tun"
+    /// The profiles on the search path that ask for the session bus
+    /// (`dbus_talk`, `dbus_own`, `dbus_see`) and for the system bus.
+    public var sessionBusProfiles: [String] = []
+    public var systemBusProfiles: [String] = []
 
     public init(environment: [String: String], user: HostUser, subordinateIDs: SubordinateIDSource,
                 accounts: HostAccounts, storeDirectory: String) {
@@ -44,6 +48,7 @@ public struct Doctor {
         checks.append(isolatedNetwork())
         checks.append(display())
         checks.append(pulseAudio())
+        checks.append(dbus())
         return checks
     }
 
@@ -413,6 +418,44 @@ public struct Doctor {
             return .problem(name, text + ": profiles with pulseaudio = true cannot start",
                             fix: "start the sound server for this user: systemctl --user start pulseaudio.socket (or pipewire-pulse.socket), or point PULSE_SERVER at a running one")
         }
+    }
+}
+
+extension Doctor {
+    // MARK: - D-Bus
+
+    /// What the profiles that ask for D-Bus need: xdg-dbus-proxy, and the
+    /// buses it connects to. A warning at worst: without them such an app
+    /// runs, with no bus.
+    public func dbus() -> DoctorCheck {
+        let name = "dbus"
+        let wanting = (sessionBusProfiles + systemBusProfiles).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.sorted()
+        guard !wanting.isEmpty else { return .ok(name, "no profile asks for D-Bus") }
+        let profiles = "profile\(wanting.count == 1 ? "" : "s") \(wanting.joined(separator: ", "))"
+        guard let proxy = Executable.find("xdg-dbus-proxy") else {
+            return .warning(name, "xdg-dbus-proxy is not installed: \(profiles) ask for D-Bus and run without it",
+                            fix: "sudo apt-get install xdg-dbus-proxy")
+        }
+        let exists = { (socket: String) in
+            var st = stat()
+            return stat(socket, &st) == 0 && st.st_mode & S_IFMT == S_IFSOCK
+        }
+        var buses: [String] = []
+        if !sessionBusProfiles.isEmpty {
+            guard let address = DBusAddress.session(environment: environment, exists: exists) else {
+                return .warning(name, "no session bus (DBUS_SESSION_BUS_ADDRESS names no socket, and there is no $XDG_RUNTIME_DIR/bus): \(sessionBusProfiles.sorted().joined(separator: ", ")) run without one",
+                                fix: "run subroot from a desktop session, or start a bus: dbus-daemon --session --fork --address=unix:path=$XDG_RUNTIME_DIR/bus")
+            }
+            buses.append("the session bus \(address)")
+        }
+        if !systemBusProfiles.isEmpty {
+            guard let address = DBusAddress.system(environment: environment, exists: exists) else {
+                return .warning(name, "no system bus at \(DBusAddress.systemSocket): \(systemBusProfiles.sorted().joined(separator: ", ")) run without one",
+                                fix: "sudo apt-get install dbus")
+            }
+            buses.append("the system bus \(address)")
+        }
+        return .ok(name, "\(proxy) filters \(buses.joined(separator: " and ")) for \(profiles)")
     }
 }
 

@@ -40,6 +40,13 @@ import SubrootCore
 /// - `tmpfs_size` (string): the limit of all the sandbox's memory-backed
 ///   storage together (/tmp, /run, /dev/shm, a tmpfs home, the overlay's
 ///   writes), as tmpfs `size=` takes it: "512m", "2g", "10%"; default "25%".
+/// - `single_instance` (boolean): a `run` while a sandbox of the profile
+///   runs starts its command in that sandbox instead of a second one.
+/// - `dbus_talk`, `dbus_own`, `dbus_see` (arrays of bus names, a name may
+///   end in `.*`): the session bus through a filtering proxy
+///   (xdg-dbus-proxy), with only these names reachable; `DBusPolicy`.
+/// - `dbus_system_talk` (array of bus names): the system bus, filtered the
+///   same way, with these names to talk to; off when empty.
 public struct Profile: Equatable, Sendable {
     /// The profile's name: the file name without ".toml".
     public var name: String
@@ -92,6 +99,12 @@ public struct Profile: Equatable, Sendable {
     public var memoryLimit = MemoryLimit.default
     /// `user`.
     public var user = CommandUser.invoker
+    /// `single_instance`.
+    public var singleInstance = false
+    /// `dbus_talk`, `dbus_own`, `dbus_see`.
+    public var sessionBus = DBusPolicy()
+    /// `dbus_system_talk`.
+    public var systemBus = DBusPolicy()
 
     public static let defaultHostname = "subroot"
 
@@ -125,5 +138,6 @@ public struct Profile: Equatable, Sendable {
         "description", "include", "rootfs", "recipe", "command", "args", "env", "workdir", "bind_cwd",
         "home", "binds", "network", "rootfs_mode", "x11", "pulseaudio", "groups", "devices",
         "capabilities", "seccomp_allow", "hostname", "user", "tmpfs_size",
+        "single_instance", "dbus_talk", "dbus_own", "dbus_see", "dbus_system_talk",
     ]
 }

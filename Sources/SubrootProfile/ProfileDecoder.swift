@@ -65,6 +65,11 @@ struct ProfileDecoder {
             case "hostname": layer.hostname = hostname(node)
             case "tmpfs_size": layer.memoryLimit = memoryLimit(node)
             case "user": layer.user = choice(node, label, CommandUser.allCases.map { ($0.rawValue, $0) })
+            case "single_instance": layer.singleInstance = boolean(node, label)
+            case "dbus_talk": layer.dbusTalk = busNames(node, label)
+            case "dbus_own": layer.dbusOwn = busNames(node, label)
+            case "dbus_see": layer.dbusSee = busNames(node, label)
+            case "dbus_system_talk": layer.dbusSystemTalk = busNames(node, label)
             default:
                 if Self.recipeKeys.contains(entry.key) {
                     report(entry.keyPosition, "unknown key \(label) (it belongs in [recipe])")
@@ -285,6 +290,22 @@ struct ProfileDecoder {
                 ok = false
                 report(item.position, "\(TOMLText.quoted(item.text)) is not refused by subroot's syscall filter, so it cannot be allowed"
                        + NearestName.hint(for: item.text, among: known, ignoringCase: true))
+            }
+        }
+        return ok ? out : nil
+    }
+
+    /// D-Bus names (`DBusName`), each once, in the order written.
+    mutating func busNames(_ node: TOMLNode, _ label: String) -> [String]? {
+        guard let items = strings(node, label) else { return nil }
+        var out: [String] = []
+        var ok = true
+        for item in items {
+            if let problem = DBusName.problem(item.text) {
+                ok = false
+                report(item.position, "D-Bus name \(TOMLText.quoted(item.text)) in \(label) \(problem)")
+            } else if !out.contains(item.text) {
+                out.append(item.text)
             }
         }
         return ok ? out : nil

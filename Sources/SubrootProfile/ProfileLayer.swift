@@ -39,6 +39,11 @@ struct ProfileLayer: Equatable, Sendable {
     var hostname: String?
     var memoryLimit: MemoryLimit?
     var user: CommandUser?
+    var singleInstance: Bool?
+    var dbusTalk: [String]?
+    var dbusOwn: [String]?
+    var dbusSee: [String]?
+    var dbusSystemTalk: [String]?
 
     static func == (a: ProfileLayer, b: ProfileLayer) -> Bool {
         a.description == b.description && a.includes == b.includes && a.rootfs == b.rootfs
@@ -48,6 +53,8 @@ struct ProfileLayer: Equatable, Sendable {
             && a.home == b.home && a.binds == b.binds && a.network == b.network && a.rootfsMode == b.rootfsMode
             && a.x11 == b.x11 && a.pulseaudio == b.pulseaudio && a.groups == b.groups && a.devices == b.devices
             && a.capabilities == b.capabilities && a.seccompAllow == b.seccompAllow && a.hostname == b.hostname
-            && a.memoryLimit == b.memoryLimit && a.user == b.user
+            && a.memoryLimit == b.memoryLimit && a.user == b.user && a.singleInstance == b.singleInstance
+            && a.dbusTalk == b.dbusTalk && a.dbusOwn == b.dbusOwn && a.dbusSee == b.dbusSee
+            && a.dbusSystemTalk == b.dbusSystemTalk
     }
 }

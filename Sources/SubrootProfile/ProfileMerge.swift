@@ -4,13 +4,14 @@ import SubrootCore
 /// order (includes first, the including file last):
 ///
 /// - Plain values and `command`, `args`, `description`, `rootfs`,
-///   `workdir`, `hostname`, `user`, `tmpfs_size` and the `[recipe]` scalars: the later file wins.
+///   `workdir`, `hostname`, `user`, `tmpfs_size`, `single_instance` and the
+///   `[recipe]` scalars: the later file wins.
 /// - `env`: merged by variable; the later file wins per variable.
 /// - `binds`: appended; a bind to a target an earlier file already binds
 ///   replaces that one.
 /// - `groups`: appended; a group named again replaces the earlier entry.
-/// - `devices`, `capabilities`, `seccomp_allow`, `recipe.packages`:
-///   appended, without duplicates.
+/// - `devices`, `capabilities`, `seccomp_allow`, `recipe.packages`, the
+///   `dbus_*` lists: appended, without duplicates.
 ///
 /// So a piece can only add to lists; a profile that needs less should not
 /// include it.
@@ -50,6 +51,11 @@ enum ProfileMerge {
         if let v = layer.hostname { profile.hostname = v }
         if let v = layer.memoryLimit { profile.memoryLimit = v }
         if let v = layer.user { profile.user = v }
+        if let v = layer.singleInstance { profile.singleInstance = v }
+        if let v = layer.dbusTalk { profile.sessionBus.talk = union(profile.sessionBus.talk, v) }
+        if let v = layer.dbusOwn { profile.sessionBus.own = union(profile.sessionBus.own, v) }
+        if let v = layer.dbusSee { profile.sessionBus.see = union(profile.sessionBus.see, v) }
+        if let v = layer.dbusSystemTalk { profile.systemBus.talk = union(profile.systemBus.talk, v) }
     }
 
     /// `a`, then the items of `b` not in it yet.

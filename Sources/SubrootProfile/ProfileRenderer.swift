@@ -44,6 +44,11 @@ public enum ProfileRenderer {
         lines.append("hostname = \(TOMLText.quoted(profile.hostname))")
         lines.append("user = \(TOMLText.quoted(profile.user.rawValue))")
         lines.append("tmpfs_size = \(TOMLText.quoted(profile.memoryLimit.text))")
+        lines.append("single_instance = \(profile.singleInstance)")
+        lines.append("dbus_talk = \(TOMLText.array(profile.sessionBus.talk))")
+        lines.append("dbus_own = \(TOMLText.array(profile.sessionBus.own))")
+        lines.append("dbus_see = \(TOMLText.array(profile.sessionBus.see))")
+        lines.append("dbus_system_talk = \(TOMLText.array(profile.systemBus.talk))")
 
         lines.append("")
         lines.append("[env]")

@@ -10,12 +10,17 @@ public enum ProfileSandbox {
         /// The user's home on the host.
         public var homeDirectory: String
         public var directories: XDGDirectories
+        /// The user's uid on the host: the name of the runtime directory
+        /// inside when the command runs as the user.
+        public var userID: UInt32
 
-        public init(rootfs: String, currentDirectory: String, homeDirectory: String, directories: XDGDirectories) {
+        public init(rootfs: String, currentDirectory: String, homeDirectory: String, directories: XDGDirectories,
+                    userID: UInt32) {
             self.rootfs = rootfs
             self.currentDirectory = currentDirectory
             self.homeDirectory = homeDirectory
             self.directories = directories
+            self.userID = userID
         }
     }
 
@@ -25,6 +30,16 @@ public enum ProfileSandbox {
 
     /// The home directory inside: root's.
     public static let insideHome = "/root"
+
+    /// $XDG_RUNTIME_DIR inside: /run/user/UID of whoever the command runs
+    /// as (your uid, or 0), an empty tmpfs of mode 0700 that belongs to
+    /// that user, where the proxied D-Bus socket is bound (`bus`). The same
+    /// path for every run of the profile, and for a command started in a
+    /// running sandbox (`single_instance`, `enter`), which finds the app's
+    /// own sockets there.
+    public static func runtimeDirectory(user: CommandUser, userID: UInt32) -> String {
+        "/run/user/\(user == .invoker ? userID : 0)"
+    }
 
     public static func request(_ profile: Profile, userArguments: [String], context: Context) throws -> SandboxRequest {
         let command = profile.commandLine(userArguments: userArguments)
@@ -64,7 +79,10 @@ public enum ProfileSandbox {
         case .path(let path): request.workingDirectory = path
         case .currentDirectory: request.workingDirectory = context.currentDirectory
         }
-        request.setEnvironment = [("HOME", home)] + profile.environment.keys.sorted().map { ($0, profile.environment[$0]!) }
+        let runtime = runtimeDirectory(user: profile.user, userID: context.userID)
+        request.tmpfs.append(runtime)
+        request.setEnvironment = [("HOME", home), ("XDG_RUNTIME_DIR", runtime)]
+            + profile.environment.keys.sorted().map { ($0, profile.environment[$0]!) }
         return request
     }
 }

@@ -13,12 +13,16 @@ struct DoctorTests {
         let host = try TestHost.require()
         let desktop = try DoctorDesktop(host: host)
         defer { desktop.stop() }
+        // The shipped GUI profiles ask for D-Bus: a session bus for them.
+        let bus = try TestSessionBus(host: host, names: [])
+        defer { bus.stop() }
         // A /dev/net/tun as Debian makes it (this machine kind's is 0600).
         let tun = try IsolatedNetworkTests.tunNode(host, mode: "0666")
-        let r = try host.subroot(["doctor"], replacing: [(tun, "/dev/net/tun")], environment: desktop.environment)
+        let r = try host.subroot(["doctor"], replacing: [(tun, "/dev/net/tun")],
+                                 environment: desktop.environment.merging(bus.clientEnvironment) { $1 })
         #expect(r.status == 0, "\(r)")
         let lines = DoctorOutput(r.stdout)
-        for name in ["user-namespaces", "newuidmap", "newgidmap", "subuid", "subgid", "groups", "overlayfs", "network", "display", "pulseaudio"] {
+        for name in ["user-namespaces", "newuidmap", "newgidmap", "subuid", "subgid", "groups", "overlayfs", "network", "display", "pulseaudio", "dbus"] {
             #expect(lines.status(name) == "ok", "\(name): \(r)")
         }
         // The store is ok, or warns about free space on a small disk; never a problem.
@@ -128,7 +132,7 @@ struct DoctorTests {
         #expect(object["ok"] as? Bool == true, "\(r)")
         let checks = try #require(object["checks"] as? [[String: Any]])
         #expect(checks.compactMap { $0["name"] as? String } == ["user-namespaces", "newuidmap", "newgidmap", "subuid", "subgid",
-                                                                 "groups", "overlayfs", "store", "network", "display", "pulseaudio"], "\(r)")
+                                                                 "groups", "overlayfs", "store", "network", "display", "pulseaudio", "dbus"], "\(r)")
         let display = try #require(checks.first { $0["name"] as? String == "display" })
         #expect(display["status"] as? String == "warning")
         #expect(display["summary"] as? String == "DISPLAY is not set: profiles with x11 = true cannot start")

@@ -43,6 +43,11 @@ struct RendererTests {
             hostname = "subroot"
             user = "self"
             tmpfs_size = "25%"
+            single_instance = false
+            dbus_talk = []
+            dbus_own = []
+            dbus_see = []
+            dbus_system_talk = []
 
             [env]
             LANG = "C.UTF-8"

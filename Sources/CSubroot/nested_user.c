@@ -19,15 +19,16 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int write_map(pid_t pid, const char *name, const char *text) {
+static int write_map(int proc_fd, pid_t pid, const char *name, const char *text) {
     char path[64];
-    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    snprintf(path, sizeof path, proc_fd >= 0 ? "%d/%s" : "/proc/%d/%s", (int)pid, name);
+    int fd = openat(proc_fd >= 0 ? proc_fd : AT_FDCWD, path, O_WRONLY | O_CLOEXEC);
     if (fd < 0) return errno;
     size_t length = strlen(text);
     ssize_t n = write(fd, text, length);
@@ -37,7 +38,7 @@ static int write_map(pid_t pid, const char *name, const char *text) {
 }
 
 int sr_spawn_nested(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_session,
-                    const char *uid_map, const char *gid_map, int *failed_step) {
+                    const char *uid_map, const char *gid_map, int proc_fd, int *failed_step) {
     int report[2];
     *failed_step = SR_NESTED_CLONE;
     if (pipe2(report, O_CLOEXEC) != 0) return errno;
@@ -51,6 +52,12 @@ int sr_spawn_nested(pid_t *pid, const char *path, char *const argv[], char *cons
         close(report[0]);
         int err = 0;
         if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0) err = errno;
+        /* A new user namespace comes with a full bounding set; nothing the
+           command executes may gain a capability anyway (no_new_privs, and
+           no id inside is 0), and its status says so. */
+        for (int cap = 0; cap < 64; cap++) {
+            if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno == EINVAL) break;
+        }
         struct sigaction dfl;
         memset(&dfl, 0, sizeof dfl);
         dfl.sa_handler = SIG_DFL;
@@ -92,8 +99,8 @@ int sr_spawn_nested(pid_t *pid, const char *path, char *const argv[], char *cons
         /* gid_map keeps setgroups "allow": this process has CAP_SETGID in
            the parent namespace, so the extra groups stay the command's. */
         *failed_step = SR_NESTED_UID_MAP;
-        err = write_map(child, "uid_map", uid_map);
-        if (err == 0) { *failed_step = SR_NESTED_GID_MAP; err = write_map(child, "gid_map", gid_map); }
+        err = write_map(proc_fd, child, "uid_map", uid_map);
+        if (err == 0) { *failed_step = SR_NESTED_GID_MAP; err = write_map(proc_fd, child, "gid_map", gid_map); }
         if (err == 0 && ptrace(PTRACE_DETACH, child, NULL, NULL) != 0) { *failed_step = SR_NESTED_EXEC; err = errno; }
     }
     if (err != 0) {

@@ -103,7 +103,9 @@ public enum SandboxPlanner {
             workingDirectory: PathName.normalized(request.workingDirectory))
         plan.isolateNetwork = request.isolateNetwork
         plan.outboundNetwork = request.isolateNetwork && request.outboundNetwork
-        plan.supplementaryGroups = request.extraGroups.map(\.insideGID)
+        // As you, your own gid is among your groups, as on the host (the
+        // sandbox's 0 is your gid).
+        plan.supplementaryGroups = (account == nil ? [] : [0]) + request.extraGroups.map(\.insideGID)
         plan.capabilities = request.capabilities
         plan.syscallFilter = SyscallFilter(allowing: request.seccompAllow)
         plan.memoryLimit = request.memoryLimit

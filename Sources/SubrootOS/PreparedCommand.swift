@@ -19,6 +19,9 @@ final class PreparedCommand {
     /// uid_map and gid_map text of the command's own user namespace
     /// (`CommandUser.invoker`); nil: it runs as the sandbox's uid 0.
     let nestedMaps: (uid: String, gid: String)?
+    /// Where the maps are written: a descriptor of the /proc whose pids are
+    /// this process's (enter's helper: the host's), or -1 for /proc.
+    var procDirectory: Int32 = -1
 
     convenience init(_ plan: SandboxPlan) {
         self.init(command: plan.command, environment: plan.environment, workingDirectory: plan.workingDirectory,
@@ -68,8 +71,10 @@ final class PreparedCommand {
             var pid: pid_t = 0
             var step: Int32 = SR_NESTED_EXEC
             let rc = nestedMaps.map { maps in
-                sr_spawn_nested(&pid, candidate, argv.pointers, envp.pointers, ownSession ? 1 : 0, maps.uid, maps.gid, &step)
+                sr_spawn_nested(&pid, candidate, argv.pointers, envp.pointers, ownSession ? 1 : 0, maps.uid, maps.gid,
+                                procDirectory, &step)
             } ?? sr_spawn(&pid, candidate, argv.pointers, envp.pointers, ownSession ? 1 : 0)
+            if procDirectory >= 0 { close(procDirectory); procDirectory = -1 }
             if rc == 0 { return pid }
             if step != SR_NESTED_EXEC {
                 let what = step == SR_NESTED_CLONE ? ("clone", "the command's user namespace")

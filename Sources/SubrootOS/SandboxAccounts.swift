@@ -12,9 +12,10 @@ public final class SandboxAccounts {
 
     private init(directory: String?) { self.directory = directory }
 
-    /// The user's passwd entry; in the static launcher a user that is not in
-    /// /etc/passwd is handed over to the dynamic one (NSS).
-    public static func account() throws -> HostAccount {
+    /// The user's passwd entry, with $HOME as the home when it is set (the
+    /// home the profile's binds use); in the static launcher a user that is
+    /// not in /etc/passwd is handed over to the dynamic one (NSS).
+    public static func account(home: String? = ProcessEnvironment.value("HOME")) throws -> HostAccount {
         let uid = getuid(), gid = getgid()
         guard let pw = getpwuid(uid) else {
             StaticLauncher.handOver("a user missing from /etc/passwd (NSS)")
@@ -22,7 +23,7 @@ public final class SandboxAccounts {
         }
         let group = getgrgid(gid).map { String(cString: $0.pointee.gr_name) }
         return HostAccount(name: String(cString: pw.pointee.pw_name), uid: uid, gid: gid, groupName: group,
-                           home: String(cString: pw.pointee.pw_dir), shell: String(cString: pw.pointee.pw_shell),
+                           home: home.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? String(cString: pw.pointee.pw_dir), shell: String(cString: pw.pointee.pw_shell),
                            gecos: String(cString: pw.pointee.pw_gecos))
     }
 

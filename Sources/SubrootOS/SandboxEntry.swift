@@ -60,12 +60,19 @@ public enum SandboxEntry {
         let prepared = PreparedCommand(command: command, environment: environment,
                                        workingDirectory: record.workingDirectory, nested: record.nestedIdentity)
         let program = try SyscallFilterLoader.compile(record.syscallFilter)
+        // The helper's pids are the host's, its /proc (once it joined the
+        // mount namespace) the sandbox's: the command's maps are written
+        // through the host's, held open across the join (close-on-exec).
+        if prepared.nestedMaps != nil {
+            prepared.procDirectory = try check("open", "/proc") { open("/proc", sr_O_PATH | O_DIRECTORY | O_CLOEXEC) }
+        }
         let caller = getpid()
         SignalRelay.block()
         let pid = sr_clone_fork(0)
         if pid < 0 {
             let err = errno
             SignalRelay.unblock()
+            if prepared.procDirectory >= 0 { close(prepared.procDirectory) }
             throw SystemError("fork", "enter helper", errno: err)
         }
         if pid == 0 {
@@ -88,7 +95,7 @@ public enum SandboxEntry {
                 _ = sr_set_parent_death_signal(SIGKILL)
                 if getppid() != caller { _exit(SandboxExit.launchFailed) }
                 // The namespace descriptors, and whatever the caller passed on.
-                try check("close_range", "the caller's descriptors in the enter helper") { sr_close_fds_except(-1) }
+                try check("close_range", "the caller's descriptors in the enter helper") { sr_close_fds_except(prepared.procDirectory) }
                 try CommandPolicy.setGroups(record.supplementaryGroups)
                 try CommandPolicy.limit(capabilities: record.capabilities.map { CapabilitySet($0) }, filter: program)
             } catch {
@@ -97,6 +104,7 @@ public enum SandboxEntry {
             }
             SandboxInit.superviseAndExit(prepared)
         }
+        if prepared.procDirectory >= 0 { close(prepared.procDirectory) }
         return SandboxExit.fromWaitStatus(MappedChild.relaySignalsAndWait(pid))
     }
 

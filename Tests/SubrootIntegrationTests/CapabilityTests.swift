@@ -22,7 +22,8 @@ struct CapabilityTests {
         let host = try TestHost.require()
         try entry(host)
         try host.writeUserProfile("it-nocaps", "rootfs = \"it-caps\"\ncommand = [\"/bin/cat\", \"/proc/self/status\"]\n")
-        try host.writeUserProfile("it-setfcap", "rootfs = \"it-caps\"\ncommand = [\"/bin/cat\", \"/proc/self/status\"]\ncapabilities = [\"CAP_SETFCAP\"]\n")
+        try host.writeUserProfile("it-setfcap", "rootfs = \"it-caps\"\ncommand = [\"/bin/cat\", \"/proc/self/status\"]\ncapabilities = [\"CAP_SETFCAP\"]\nuser = \"root\"\n")
+        // As you (the default): nothing, the bounding set included.
         let none = try host.subroot(["run", "it-nocaps"])
         #expect(none.status == 0, "\(none)")
         for field in ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"] {
@@ -42,7 +43,7 @@ struct CapabilityTests {
         // A setuid copy of busybox owned by inside uid 0 (the user on the host).
         try Shell.run(host.user.wrap(["/bin/sh", "-c", "cp \(host.store)/it-caps/root/bin/busybox \(host.store)/it-caps/root/bin/busybox-suid && chmod 4755 \(host.store)/it-caps/root/bin/busybox-suid"]))
         // The app may switch users (to reach a non-root user inside), nothing more.
-        try host.writeUserProfile("it-suid", "rootfs = \"it-caps\"\ncommand = [\"/bin/sh\", \"-c\"]\ncapabilities = [\"CAP_SETUID\", \"CAP_SETGID\"]\n")
+        try host.writeUserProfile("it-suid", "rootfs = \"it-caps\"\ncommand = [\"/bin/sh\", \"-c\"]\ncapabilities = [\"CAP_SETUID\", \"CAP_SETGID\"]\nuser = \"root\"\n")
         let r = try host.subroot(["run", "it-suid", "--", "su -s /bin/sh user100 -c '/bin/busybox-suid id -u; /bin/busybox-suid cat /proc/self/status | grep -E \"^(CapEff|NoNewPrivs)\"'"])
         #expect(r.stdout.contains("100\n"), "euid stays 100: \(r)")
         #expect(r.stdout.contains("CapEff:\t0000000000000000"), "\(r)")

@@ -91,7 +91,7 @@ import Testing
         #expect(entered.status == 0, "\(entered)")
         let lines = entered.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         try #require(lines.count >= 6, "\(entered)")
-        #expect(lines[0] == "1" && lines[1] == "app-was-here" && lines[2] == "0", "\(entered)")
+        #expect(lines[0] == "1" && lines[1] == "app-was-here" && lines[2] == "\(host.user.uid)", "as the app, as you: \(entered)")
         #expect(lines[3] == lines[4] && lines[3].contains("Seccomp:\t2") && lines[3].contains("NoNewPrivs:\t1"), "\(entered)")
         #expect(!lines[3].contains("CapBnd:\t000001ffffffffff"), "the profile's default capabilities are limited: \(entered)")
         #expect(lines[5] == "lo", "the sandbox's own network namespace: \(entered)")

@@ -102,6 +102,8 @@ struct StartupKillTests {
         try host.writeUserProfile("kill-pulse", """
             rootfs = "kill-pulse"
             rootfs_mode = "read-only"
+            # As root: a read-only rootfs has no mount point at your home's path.
+            user = "root"
             pulseaudio = true
             network = "none"
             command = ["/bin/sh", "-c", 'exec "$@"', "sh"]

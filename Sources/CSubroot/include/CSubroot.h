@@ -146,9 +146,12 @@ void sr_report_exit(int fd, int code);
 /// maps give it, with no capabilities. Every signal is reset, and the command
 /// takes a session of its own when `new_session`. 0 and `*pid`, or the errno
 /// of the step named in `*failed_step` (the child is then killed and
-/// reaped). (nested_user.c)
+/// reaped). `proc_fd`: a directory descriptor of the /proc in which the
+/// child's pid (as this process sees it) names it, or -1 for /proc (enter's
+/// helper sees the sandbox's /proc but lives in the host's pid namespace).
+/// Its bounding set is dropped too. (nested_user.c)
 int sr_spawn_nested(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_session,
-                    const char *uid_map, const char *gid_map, int *failed_step);
+                    const char *uid_map, const char *gid_map, int proc_fd, int *failed_step);
 
 /// Decoded wait(2) status.
 int sr_wifexited(int status);

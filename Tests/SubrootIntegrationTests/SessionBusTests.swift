@@ -62,6 +62,52 @@ struct SessionBusTests {
         #expect(!mounts.contains(bus.directory), "\(r)")
     }
 
+    /// `dbus_system_talk`: the system bus (here a second dbus-daemon that
+    /// DBUS_SYSTEM_BUS_ADDRESS names), filtered the same way, at its usual
+    /// path inside; without the key the sandbox has no system bus.
+    @Test func theSystemBusComesOnlyWhenAskedForAndFiltered() throws {
+        let host = try TestHost.require()
+        let session = try TestSessionBus(host: host, names: [Self.allowed])
+        defer { session.stop() }
+        let system = try TestSessionBus(host: host, names: ["org.subroot.System", "org.subroot.SystemHidden"])
+        defer { system.stop() }
+        let runtime = try RunningSandboxTests.Runtime(host, "bus-system-runtime")
+        // Files given by path, not on the search path: `doctor` (here and in
+        // DoctorTests, at the same time) would warn that no system bus runs.
+        let files = try host.scratchDirectory("bus-system-profiles")
+        for (name, extra) in [("it-bus-system", "dbus_system_talk = [\"org.subroot.System\"]"), ("it-bus-system-off", "")] {
+            try Shell.run(host.user.wrap(["/bin/sh", "-c", "cat > \"$1\"", "sh", files + "/" + name + ".toml"]), stdin: """
+                rootfs = "\(try BusRootfs.shared.name(host))"
+                network = "none"
+                command = ["/bin/sh", "-c"]
+                dbus_talk = ["\(Self.allowed)"]
+                \(extra)
+                """)
+        }
+        let environment = runtime.environment.merging(session.clientEnvironment) { $1 }
+            .merging(["DBUS_SYSTEM_BUS_ADDRESS": "unix:path=" + system.socketPath]) { $1 }
+        let script = """
+            echo "system=$DBUS_SYSTEM_BUS_ADDRESS"
+            gdbus call --system --dest org.subroot.System --object-path /org/subroot/Test --method org.subroot.Test.Ping
+            gdbus call --system --dest org.subroot.SystemHidden --object-path /org/subroot/Test --method org.subroot.Test.Ping 2>&1
+            echo "hidden=$?"
+            gdbus call --session --dest \(Self.allowed) --object-path /org/subroot/Test --method org.subroot.Test.Ping
+            """
+        let r = try host.subroot(["run", files + "/it-bus-system.toml", "--", script], environment: environment)
+        #expect(r.status == 0, "\(r)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count == 5, "\(r)")
+        #expect(lines[0] == "system=unix:path=/run/dbus/system_bus_socket", "\(r)")
+        #expect(lines[1] == "('pong from org.subroot.System',)", "\(r)")
+        #expect(lines[2].contains("org.freedesktop.DBus.Error.ServiceUnknown") && lines[3] == "hidden=1", "\(r)")
+        #expect(lines[4] == "('pong from \(Self.allowed)',)", "\(r)")
+
+        // Without the key: no system bus inside, though the host has one.
+        let without = try host.subroot(["run", files + "/it-bus-system-off.toml", "--", "echo ${DBUS_SYSTEM_BUS_ADDRESS:-none}; test -e /run/dbus/system_bus_socket; echo $?"],
+                                       environment: environment)
+        #expect(without.stdout == "none\n1\n", "\(without)")
+    }
+
     /// The proxies of the launcher `pid`: its children running xdg-dbus-proxy.
     static func proxies(of pid: Int32) -> [Int32] {
         ProcessTable.descendants(of: pid).filter {

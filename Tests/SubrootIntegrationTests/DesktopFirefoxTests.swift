@@ -5,9 +5,11 @@ import Testing
 extension DesktopTests {
     /// Firefox ESR through the shipped profile (rootfs "firefox", ~850 MB,
     /// made from its recipe by the first run) on a real Xvfb and PulseAudio.
-    /// Firefox's content sandbox maps uid 0 in a nested user namespace,
-    /// which needs CAP_SETFCAP (Linux >= 5.12); without it the content
-    /// processes die and the page stays blank.
+    /// The profile runs Firefox as you (`user = "self"`), with no
+    /// capabilities: its content sandbox maps your own uid in a nested user
+    /// namespace, which needs none. As root it maps uid 0, which needs
+    /// CAP_SETFCAP (Linux >= 5.12); a root profile without it shows what
+    /// that looks like: the content processes die and the page stays blank.
     @Suite(.serialized)
     struct Firefox {
         static let green = Screenshot.Color(r: 0, g: 200, b: 83)
@@ -62,14 +64,14 @@ extension DesktopTests {
             #expect(desktop.leftovers().isEmpty, "\(desktop.leftovers())")
         }
 
-        @Test func theShippedProfileShowsALocalPageOnTheHostDisplay() throws {
+        @Test func theShippedProfileShowsALocalPageOnTheHostDisplay() async throws {
             let host = try TestHost.require()
             let desktop = try TestDesktop(host: host, pulseaudio: true)
             defer { desktop.stop() }
             let page = try page(host)
             let app = try launchOnPage(desktop, profile: "firefox", page: page)
             defer { app.kill() }
-            try #require(host.awaitRootfs("firefox", createdBy: app), "\(app.report)")
+            try #require(await host.rootfsCreated("firefox", by: app), "\(app.report)")
             var seen: (share: Double, commonest: Screenshot.Color) = (0, .init(r: 0, g: 0, b: 0))
             let shown = try poll(seconds: 120, interval: 1) {
                 if !app.isRunning { return true }
@@ -79,56 +81,96 @@ extension DesktopTests {
             try #require(shown && app.isRunning,
                          "the page did not show: \(Int(seen.share * 100))% of the middle is \(Self.green), the commonest colour is \(seen.commonest); \(app.report)")
             #expect(!app.stderr.contains("uid_map: EPERM"), "\(app.report)")
+            // Firefox runs as you; its content processes in a user namespace
+            // of their own (its sandbox), where you are still yourself.
+            let processes = HostView.under(app.pid, running: "firefox-esr")
+            let main = try #require(processes.first { !$0.commandLine.contains("-contentproc") },
+                                    "no Firefox main process: \(processes.map(\.commandLine))")
+            #expect(main.insideUID(ofHost: host.user.uid) == host.user.uid, "uid_map: \(readText("/proc/\(main.pid)/uid_map"))")
+            let content = processes.filter { $0.commandLine.contains("-contentproc") && $0.commandLine.split(separator: " ").last == "tab" }
+            #expect(!content.isEmpty, "no content process: \(processes.map(\.commandLine))")
+            for process in content {
+                #expect(process.namespace("user") != nil && process.namespace("user") != main.namespace("user"),
+                        "content process \(process.pid) shares the main process's user namespace")
+                #expect(process.insideUID(ofHost: host.user.uid) == host.user.uid)
+            }
             try stop(app, desktop)
         }
 
-        @Test func theShippedProfileKeepsCAP_SETFCAPSoANestedUserNamespaceMapsRoot() throws {
+        /// What Firefox's sandbox does first, by hand: a nested user
+        /// namespace that maps the caller's own uid. As you that is your uid
+        /// and needs no capability; as root it is the sandbox's uid 0, and a
+        /// map whose outside id is 0 needs CAP_SETFCAP (Linux >= 5.12),
+        /// which a root profile must keep.
+        @Test func asYouANestedUserNamespaceMapsYourUidWithoutCapabilities() throws {
             let host = try TestHost.require()
             let desktop = try TestDesktop(host: host, pulseaudio: true)
             defer { desktop.stop() }
-            // The shipped profile with a shell for a command; and the same
-            // without the capability.
+            // The shipped profile with a shell for a command; the same as
+            // root without capabilities; and as root with CAP_SETFCAP.
             try host.writeUserProfile("it-firefox-probe", """
                 include = ["firefox"]
                 command = ["/bin/sh", "-c"]
                 """)
-            try host.writeUserProfile("it-firefox-probe-nocaps", """
+            try host.writeUserProfile("it-firefox-probe-root", """
                 include = ["gui"]
                 rootfs = "firefox"
+                user = "root"
                 command = ["/bin/sh", "-c"]
                 """ + shippedRecipe(host))
-            let script = """
+            try host.writeUserProfile("it-firefox-probe-setfcap", """
+                include = ["it-firefox-probe-root"]
+                capabilities = ["CAP_SETFCAP"]
+                """)
+            func probe(_ mapping: String) -> String {
+                """
                 grep -E '^(CapEff|NoNewPrivs):' /proc/self/status
-                map=$(unshare --user --map-root-user cat /proc/self/uid_map 2>&1)
+                id -u
+                map=$(unshare --user \(mapping) cat /proc/self/uid_map 2>&1)
                 status=$?
                 echo "$map" | tr -s ' \\t' ' '
                 echo "unshare: $status"
                 """
-            let kept = try desktop.subroot(["run", "it-firefox-probe", "--", script],
-                                           timeout: host.budget(forRootfs: "firefox", normal: 60))
-            #expect(kept.status == 0, "\(kept)")
-            #expect(kept.stdout == "CapEff:\t0000000080000000\nNoNewPrivs:\t1\n 0 0 1\nunshare: 0\n", "\(kept)")
+            }
+            let uid = host.user.uid
+            let own = probe("--map-user=$(id -u) --map-group=$(id -g)")
+            let root = probe("--map-root-user")
 
-            let dropped = try desktop.subroot(["run", "it-firefox-probe-nocaps", "--", script])
+            let mine = try desktop.subroot(["run", "it-firefox-probe", "--", own],
+                                           timeout: host.budget(forRootfs: "firefox", normal: 60))
+            #expect(mine.status == 0, "\(mine)")
+            #expect(mine.stdout == "CapEff:\t0000000000000000\nNoNewPrivs:\t1\n\(uid)\n \(uid) \(uid) 1\nunshare: 0\n", "\(mine)")
+            // The kernel's rule is about the parent's uid 0 (outside), not
+            // uid 0 inside: as you, even root of a nested namespace is you.
+            let mineAsRoot = try desktop.subroot(["run", "it-firefox-probe", "--", root])
+            #expect(mineAsRoot.status == 0, "\(mineAsRoot)")
+            #expect(mineAsRoot.stdout.hasSuffix("\n 0 \(uid) 1\nunshare: 0\n"), "\(mineAsRoot)")
+
+            let dropped = try desktop.subroot(["run", "it-firefox-probe-root", "--", root])
             #expect(dropped.status == 0, "\(dropped)")
-            #expect(dropped.stdout.hasPrefix("CapEff:\t0000000000000000\nNoNewPrivs:\t1\n"), "\(dropped)")
+            #expect(dropped.stdout.hasPrefix("CapEff:\t0000000000000000\nNoNewPrivs:\t1\n0\n"), "\(dropped)")
             #expect(dropped.stdout.contains("/proc/self/uid_map: Operation not permitted"), "\(dropped)")
             #expect(dropped.stdout.hasSuffix("unshare: 1\n"), "\(dropped)")
+
+            let kept = try desktop.subroot(["run", "it-firefox-probe-setfcap", "--", root])
+            #expect(kept.status == 0, "\(kept)")
+            #expect(kept.stdout == "CapEff:\t0000000080000000\nNoNewPrivs:\t1\n0\n 0 0 1\nunshare: 0\n", "\(kept)")
         }
 
-        /// What the checks above guard against: the same Firefox without
+        /// What running as you avoids: the same Firefox as root without
         /// CAP_SETFCAP logs the failed uid_map write and shows no page.
-        @Test func withoutCAP_SETFCAPTheContentSandboxFailsAndThePageStaysBlank() throws {
+        @Test func asRootWithoutCAP_SETFCAPTheContentSandboxFailsAndThePageStaysBlank() throws {
             let host = try TestHost.require()
             let desktop = try TestDesktop(host: host, pulseaudio: true)
             defer { desktop.stop() }
-            try host.writeUserProfile("it-firefox-nocaps", """
+            try host.writeUserProfile("it-firefox-root", """
                 include = ["gui"]
                 rootfs = "firefox"
+                user = "root"
                 command = ["firefox-esr"]
                 """ + shippedRecipe(host))
             let page = try page(host)
-            let app = try launchOnPage(desktop, profile: "it-firefox-nocaps", page: page)
+            let app = try launchOnPage(desktop, profile: "it-firefox-root", page: page)
             defer { app.kill() }
             try #require(host.awaitRootfs("firefox", createdBy: app), "\(app.report)")
             let failed = poll(seconds: 90, interval: 0.5) {

@@ -117,11 +117,20 @@ final class TestXvfb: @unchecked Sendable {
         process = try SpawnedProcess(["Xvfb", ":\(number)", "-screen", "0", "\(width)x\(height)x24", "-auth", authorityFile, "-nolisten", "tcp"],
                                      environment: ["PATH": "/usr/bin:/bin"], stdout: logPath, stderr: logPath)
         let socket = "/tmp/.X11-unix/X\(number)"
-        let up = poll(seconds: 20) {
+        // The server is up when the socket is there and the display's lock
+        // holds this process's pid: a test starting its Xvfb at the same
+        // time may have taken the number, and this one then exits (while
+        // still running, the other's socket alone would pass for its own).
+        let lock = "/tmp/.X\(number)-lock"
+        var up = false
+        _ = poll(seconds: 20) {
+            guard process.isRunning else { return true }
             var st = stat()
-            return process.isRunning && stat(socket, &st) == 0 && st.st_mode & S_IFMT == S_IFSOCK
+            up = stat(socket, &st) == 0 && st.st_mode & S_IFMT == S_IFSOCK
+                && Int32(readText(lock).trimmingCharacters(in: .whitespacesAndNewlines)) == process.pid
+            return up
         }
-        guard up else {
+        guard up && process.isRunning else {
             let state = process.isRunning ? "still running after 20 s" : "exited (\(process.exitCode ?? -1))"
             process.stop()
             let log = readText(logPath)

@@ -73,7 +73,7 @@ struct SessionKeysTests {
         let firefox = try loader.load("firefox")
         #expect(firefox.singleInstance)
         #expect(firefox.sessionBus == DBusPolicy(talk: notifications,
-                                                  own: ["org.mozilla.firefox.*", "org.mozilla.firefox_esr.*", "org.mpris.MediaPlayer2.firefox.*"]))
+                                                  own: ["org.mozilla.firefox.*", "org.mpris.MediaPlayer2.firefox.*"]))
         let chromium = try loader.load("chromium")
         #expect(chromium.singleInstance)
         #expect(chromium.sessionBus == DBusPolicy(talk: notifications, own: ["org.chromium.*", "org.mpris.MediaPlayer2.chromium.*"]))

@@ -53,7 +53,7 @@ let package = Package(
         // libX11's and libXau's headers (libx11-dev, libxau-dev); the libraries
         // are loaded on demand (dlopen): linked, they cost every launch ~0.4 ms.
         .target(name: "CX11", linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "SubrootX11", dependencies: ["CX11", "SubrootOS"]),
+        .target(name: "SubrootX11", dependencies: ["CX11", "SubrootCore", "SubrootOS"]),
         // PulseAudio: the user's server, a socket of the sandbox's own
         // (libpulse on a pa_mainloop, iterated synchronously).
         // libpulse's headers (libpulse-dev); the library itself is loaded on

@@ -31,12 +31,9 @@ enum ProfileCompletion {
     /// each once.
     static func profileNames(in searchPath: [String], fileSystem: some ProfileFileSystem, prefix: String) -> [String] {
         var names = Set<String>()
-        for directory in searchPath {
-            for entry in fileSystem.directoryEntries(atPath: directory)
-            where entry.hasSuffix(".toml") && entry.hasPrefix(prefix) {
-                let name = String(entry.dropLast(5))
-                if StoreName.isValid(name) { names.insert(name) }
-            }
+        for file in ProfileLoader.profileFiles(in: searchPath, fileSystem: fileSystem)
+        where file.name.hasPrefix(prefix) && StoreName.isValid(file.name) {
+            names.insert(file.name)
         }
         return names.sorted()
     }

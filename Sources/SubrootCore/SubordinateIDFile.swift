@@ -57,12 +57,3 @@ public struct SubordinateIDFile: Sendable {
         return entries.filter { $0.owner == numeric || (name != nil && $0.owner == name) }
     }
 }
-
-extension Substring {
-    func trimmingWhitespace() -> Substring {
-        var s = self
-        while let c = s.first, c == " " || c == "\t" || c == "\r" { s.removeFirst() }
-        while let c = s.last, c == " " || c == "\t" || c == "\r" { s.removeLast() }
-        return s
-    }
-}

@@ -74,6 +74,22 @@ public enum FileReading {
         return bytes
     }
 
+    /// What comes from `fd` (a helper's stderr: a pipe) until end of file,
+    /// or until a read fails (EAGAIN on a non-blocking pipe that is empty),
+    /// decoded as UTF-8. Not for files: those go through `contents`.
+    public static func textToEnd(of fd: Int32) -> String {
+        var bytes: [UInt8] = []
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buffer in
+            while true {
+                let n = read(fd, buffer.baseAddress, buffer.count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<n]))
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// What a host path is, following symlinks.
     static func node(atPath path: String, followingSymlinks: Bool = true) -> (kind: NodeKindProbe, mode: mode_t)? {
         var st = stat()

@@ -35,9 +35,9 @@ public enum IDMapHelper {
             while waitpid(job.pid, &status, 0) < 0 {
                 if errno != EINTR { throw SystemError("waitpid", job.name, errno: errno) }
             }
-            let output = readAll(job.stderr).trimmingCharacters()
+            let output = String(FileReading.textToEnd(of: job.stderr).trimmingWhitespace())
             if status != 0 {
-                var text = "\(job.args.joined(separator: " ")) failed (\(describe(status)))"
+                var text = "\(job.args.joined(separator: " ")) failed (\(WaitStatus(status)))"
                 if !output.isEmpty { text += ":\n  " + output.replacingNewlines(with: "\n  ") }
                 text += "\n" + hint(for: job.name, path: job.args[0], output: output, file: job.file)
                 failures.append(text)
@@ -57,10 +57,8 @@ public enum IDMapHelper {
         return "hint: `subroot idmap` shows the map; `subroot doctor` checks the setup"
     }
 
-    static func describe(_ status: Int32) -> String {
-        let signal = status & 0x7f
-        return signal == 0 ? "exit \((status >> 8) & 0xff)" : "killed by signal \(signal)"
-    }
+    /// `WaitStatus(status).description`, for callers written before it.
+    static func describe(_ status: Int32) -> String { WaitStatus(status).description }
 
     /// Starts a helper with stdin from /dev/null and stderr into a pipe;
     /// stdout goes to our stderr, so nothing of a helper mixes with the app's
@@ -87,27 +85,9 @@ public enum IDMapHelper {
         return (pid, fds[0])
     }
 
-    static func readAll(_ fd: Int32) -> String {
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
 }
 
 extension String {
-    func trimmingCharacters() -> String {
-        var s = Substring(self)
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        while let c = s.last, c.isWhitespace { s.removeLast() }
-        return String(s)
-    }
-
     func replacingNewlines(with separator: String) -> String {
         split(separator: "\n", omittingEmptySubsequences: false).joined(separator: separator)
     }

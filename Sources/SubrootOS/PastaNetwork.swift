@@ -59,10 +59,10 @@ public final class PastaNetwork {
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         // pasta prints its configuration first, and the error last; syslog
         // complaints (there is no /dev/log in a container) are dropped.
-        let output = IDMapHelper.readAll(errors[0]).split(separator: "\n")
+        let output = FileReading.textToEnd(of: errors[0]).split(separator: "\n")
             .last { !$0.hasPrefix("Failed to send") && !$0.hasPrefix(" ") && !$0.hasSuffix(":") }.map(String.init) ?? ""
         close(errors[0])
-        let how = rc == 0 ? "gave no sign of life in \(readyTimeoutMilliseconds / 1000) s" : "failed (\(IDMapHelper.describe(status)))"
+        let how = rc == 0 ? "gave no sign of life in \(readyTimeoutMilliseconds / 1000) s" : "failed (\(WaitStatus(status)))"
         var text = "\(args.joined(separator: " ")) \(how)"
         if !output.isEmpty { text += ":\n  " + output }
         if access("/dev/net/tun", R_OK | W_OK) != 0 {

@@ -121,8 +121,8 @@ public struct RootfsInfo: Sendable {
     public init(text: String) {
         values = text.split(whereSeparator: \.isNewline).compactMap { line in
             guard let eq = line.firstIndex(of: "=") else { return nil }
-            let key = line[..<eq].trimmingCharacters()
-            let value = line[line.index(after: eq)...].trimmingCharacters()
+            let key = String(line[..<eq].trimmingWhitespace())
+            let value = String(line[line.index(after: eq)...].trimmingWhitespace())
             return (key, value)
         }
     }
@@ -130,8 +130,4 @@ public struct RootfsInfo: Sendable {
     public subscript(key: String) -> String? { values.last { $0.0 == key }?.1 }
 
     public var text: String { values.map { "\($0.0) = \($0.1)\n" }.joined() }
-}
-
-extension Substring {
-    func trimmingCharacters() -> String { String(self).trimmingCharacters() }
 }

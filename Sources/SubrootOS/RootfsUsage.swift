@@ -13,7 +13,7 @@ public enum RootfsUsage {
         du.standardOutput = fds[1]
         let pid = try du.start()
         close(fds[1])
-        let output = IDMapHelper.readAll(fds[0])
+        let output = FileReading.textToEnd(of: fds[0])
         close(fds[0])
         SignalRelay.unblock()
         _ = HostCommandInUserNamespace.wait(pid)

@@ -1,4 +1,5 @@
 import Glibc
+import SubrootCore
 
 /// Why the kernel may refuse an unprivileged user namespace, from the sysctls
 /// that control it, with their current values.
@@ -12,7 +13,7 @@ enum UserNamespaceHint {
              "must be 0, or an AppArmor profile must allow subroot"),
         ]
         for (path, isBlocking, fix) in checks {
-            guard let value = FileReading.text(atPath: path)?.trimmingCharacters() else { continue }
+            guard let value = FileReading.text(atPath: path).map({ String($0.trimmingWhitespace()) }) else { continue }
             let name = path.dropFirst("/proc/sys/".count).replacingOccurrencesOfSlash()
             if isBlocking(value) { findings.append("sysctl \(name) = \(value): \(fix)") }
         }

@@ -34,18 +34,14 @@ extension ProfileLoader {
         var first: [String: String] = [:]
         var shadowed: [String: [String]] = [:]
         var broken: [ProfileListing.Broken] = []
-        for directory in searchPath {
-            for entry in fileSystem.directoryEntries(atPath: directory).sorted()
-            where entry.hasSuffix(".toml") && !entry.hasPrefix(".") {
-                let name = String(entry.dropLast(5))
-                let path = ProfileSearchPath.join(directory, entry)
-                if let problem = StoreName.problem(name) {
-                    broken.append(.init(name: name, path: path, error: ProfileError(file: path,
-                        message: "\(TOMLText.quoted(name)) is not a profile name: it \(problem)")))
-                    continue
-                }
-                if first[name] == nil { first[name] = path } else { shadowed[name, default: []].append(path) }
+        for file in Self.profileFiles(in: searchPath, fileSystem: fileSystem) {
+            let (name, path) = (file.name, file.path)
+            if let problem = StoreName.problem(name) {
+                broken.append(.init(name: name, path: path, error: ProfileError(file: path,
+                    message: "\(TOMLText.quoted(name)) is not a profile name: it \(problem)")))
+                continue
             }
+            if first[name] == nil { first[name] = path } else { shadowed[name, default: []].append(path) }
         }
         var entries: [ProfileListing.Entry] = []
         for (name, path) in first {

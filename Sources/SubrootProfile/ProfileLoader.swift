@@ -137,13 +137,26 @@ public struct ProfileLoader: Sendable {
     /// Every profile name on the search path, for suggestions.
     func availableNames() -> [String] {
         var names: [String] = []
-        for directory in searchPath {
-            for entry in fileSystem.directoryEntries(atPath: directory).sorted() where entry.hasSuffix(".toml") {
-                let name = String(entry.dropLast(5))
-                if StoreName.isValid(name) && !names.contains(name) { names.append(name) }
-            }
+        for file in Self.profileFiles(in: searchPath, fileSystem: fileSystem)
+        where StoreName.isValid(file.name) && !names.contains(file.name) {
+            names.append(file.name)
         }
         return names
+    }
+
+    /// Every `NAME.toml` file on the search path but hidden ones, directory
+    /// by directory in search order, each directory's by name: the one scan
+    /// behind suggestions, `profile list` and completion. Nothing is read,
+    /// and names are not checked (`StoreName`).
+    public static func profileFiles(in searchPath: [String], fileSystem: some ProfileFileSystem) -> [ProfileLocation] {
+        var files: [ProfileLocation] = []
+        for directory in searchPath {
+            for entry in fileSystem.directoryEntries(atPath: directory).sorted()
+            where entry.hasSuffix(".toml") && !entry.hasPrefix(".") {
+                files.append(ProfileLocation(name: String(entry.dropLast(5)), path: ProfileSearchPath.join(directory, entry)))
+            }
+        }
+        return files
     }
 }
 

@@ -1,4 +1,5 @@
 import Glibc
+import SubrootOS
 
 /// Runs a call with fd 2 pointed at a pipe and returns what it wrote:
 /// Xlib prints a refused connection's reason ("Authorization required, but
@@ -24,15 +25,8 @@ enum StandardErrorCapture {
         dup2(saved, 2)
         close(saved)
 
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-        }
+        let text = FileReading.textToEnd(of: fds[0])
         close(fds[0])
-        return (result, String(decoding: bytes, as: UTF8.self))
+        return (result, text)
     }
 }

@@ -1,5 +1,6 @@
 import CX11
 import Glibc
+import SubrootCore
 import SubrootOS
 
 /// The X server behind a display, checked from the launcher.
@@ -28,7 +29,7 @@ public enum X11Server {
             }
         }
         let said = opened.text.split(whereSeparator: \.isNewline)
-            .map { $0.trimmingBlanks() }.filter { !$0.isEmpty }.joined(separator: "; ")
+            .map { String($0.trimmingWhitespace()) }.filter { !$0.isEmpty }.joined(separator: "; ")
         let socket = display.socketPath.map(socketState)
         if !opened.result {
             throw LaunchError(failure(display, socket: socket, serverSaid: said))
@@ -85,14 +86,5 @@ public enum X11Server {
         defer { srx_XSetAuthorization(nil, 0, nil, 0) }
         srx_XSetAuthorization(&name, Int32(name.count - 1), &data, Int32(data.count))
         return body()
-    }
-}
-
-extension Substring {
-    /// Without leading and trailing spaces and tabs.
-    func trimmingBlanks() -> String {
-        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
-        guard let start = firstIndex(where: { !blank($0) }), let end = lastIndex(where: { !blank($0) }) else { return "" }
-        return String(self[start...end])
     }
 }

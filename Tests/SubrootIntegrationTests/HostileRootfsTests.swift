@@ -178,6 +178,8 @@ struct HostileRootfsTests {
             rootfs = "\(name)"
             command = ["/bin/sh", "-c", "echo ran"]
             home = "tmpfs"
+            # Root's home is /root (as you it is your home's path).
+            user = "root"
             """)
         let r = try host.subroot(["run", name])
         #expect(r.status == 125, "\(r)")
@@ -257,6 +259,9 @@ struct HostileRootfsTests {
             rootfs = "\(name)"
             command = ["/bin/sh", "-c", "id -G"]
             groups = [{ name = "audio", optional = true }]
+            # The read for `groups` alone (as you, /etc/group is also
+            # replaced by a bind of a generated file).
+            user = "root"
             """)
         let start = Date()
         try hostUnchanged([key.path]) {

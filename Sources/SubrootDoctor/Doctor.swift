@@ -85,7 +85,7 @@ public struct Doctor {
         var warning: DoctorCheck? = nil
         for sysctl in Self.sysctls {
             let path = procSys + "/" + sysctl.name.split(separator: ".").joined(separator: "/")
-            guard let value = TextFile.read(path)?.trimmingBlanks(), sysctl.forbids(value) else { continue }
+            guard let value = TextFile.read(path).map({ String($0.trimmingWhitespace()) }), sysctl.forbids(value) else { continue }
             var fix = "sudo sysctl -w \(sysctl.name)=\(sysctl.allowed) (and a file in /etc/sysctl.d to keep it)"
             if sysctl.name.hasPrefix("kernel.apparmor") {
                 fix = "sudo sysctl -w \(sysctl.name)=0 (and a file in /etc/sysctl.d to keep it), or an AppArmor profile for subroot that allows userns"
@@ -111,8 +111,8 @@ public struct Doctor {
     /// Found, on a mount that honours setuid, and setuid root or carrying
     /// the file capability it needs.
     public func helper(_ tool: String, capability: Int, capabilityName: String) -> DoctorCheck {
-        guard let path = IDMapHelper.locate(tool) else {
-            return .problem(tool, "\(tool) not found (in /usr/bin, /usr/sbin, /bin, /sbin, /usr/local/bin)",
+        guard let path = Executable.find(tool) else {
+            return .problem(tool, "\(tool) not found (in \(Executable.directories.joined(separator: ", ")))",
                             fix: "sudo apt-get install uidmap")
         }
         var st = stat()
@@ -456,14 +456,5 @@ extension Doctor {
             buses.append("the system bus \(address)")
         }
         return .ok(name, "\(proxy) filters \(buses.joined(separator: " and ")) for \(profiles)")
-    }
-}
-
-extension String {
-    func trimmingBlanks() -> String {
-        var s = Substring(self)
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        while let c = s.last, c.isWhitespace { s.removeLast() }
-        return String(s)
     }
 }

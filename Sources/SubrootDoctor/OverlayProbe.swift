@@ -1,5 +1,6 @@
 import CSubroot
 import Glibc
+import SubrootOS
 
 /// The doctor's rootless-overlayfs test, in a child of its own (see
 /// Doctor.overlayfs).
@@ -13,40 +14,43 @@ enum OverlayProbe {
     static let steps = ["clone", "uid_map", "mount --make-rslave /", "open the lower directory", "mount tmpfs", "mkdir", "overlay"]
 
     static func run(lower: String, uid: UInt32, gid: UInt32) -> Result {
-        var go: [Int32] = [-1, -1], report: [Int32] = [-1, -1]
-        guard sr_pipe_cloexec(&go) == 0 else { return .failed("pipe", errno) }
-        guard sr_pipe_cloexec(&report) == 0 else { let e = errno; close(go[0]); close(go[1]); return .failed("pipe", e) }
+        var report: [Int32] = [-1, -1]
+        guard sr_pipe_cloexec(&report) == 0 else { return .failed("pipe", errno) }
         // Everything the child needs, prepared before the clone.
         let lowerPath = strdup(lower)!
         defer { free(lowerPath) }
-        let pid = sr_clone_fork(sr_CLONE_NEWUSER | sr_CLONE_NEWNS)
-        if pid == 0 {
-            close(go[1]); close(report[0])
-            _ = sr_set_parent_death_signal(SIGKILL)
-            var byte: UInt8 = 0
-            if read(go[0], &byte, 1) != 1 { _exit(1) }
-            var failure: (Int32, Int32) = (0, 0)
-            func fail(_ step: Int32) { failure = (step, errno) }
-            repeat {
-                if mount(nil, "/", nil, UInt(MS_REC | MS_SLAVE), nil) != 0 { fail(2); break }
-                let fd = open(lowerPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                if fd < 0 { fail(3); break }
-                if mount("tmpfs", "/tmp", "tmpfs", UInt(MS_NODEV | MS_NOSUID), "mode=0700") != 0 { fail(4); break }
-                if mkdir("/tmp/upper", 0o755) != 0 || mkdir("/tmp/work", 0o755) != 0 || mkdir("/tmp/merged", 0o755) != 0 { fail(5); break }
-                let options = "lowerdir=/proc/self/fd/\(fd),upperdir=/tmp/upper,workdir=/tmp/work,userxattr"
-                if mount("overlay", "/tmp/merged", "overlay", 0, options) != 0 { fail(6); break }
-            } while false
-            var words = [failure.0, failure.1]
-            _ = write(report[1], &words, 8)
-            _exit(0)
+        var child: TiedChild
+        do {
+            // The word on the tie: the child's maps are written.
+            child = try TiedChild.start(namespaces: sr_CLONE_NEWUSER | sr_CLONE_NEWNS, blockingSignals: false,
+                                        "clone", "the overlay probe") { tie in
+                close(report[0])
+                tie.awaitParent(orExit: 1)
+                var failure: (Int32, Int32) = (0, 0)
+                func fail(_ step: Int32) { failure = (step, errno) }
+                repeat {
+                    if mount(nil, "/", nil, UInt(MS_REC | MS_SLAVE), nil) != 0 { fail(2); break }
+                    let fd = open(lowerPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                    if fd < 0 { fail(3); break }
+                    if mount("tmpfs", "/tmp", "tmpfs", UInt(MS_NODEV | MS_NOSUID), "mode=0700") != 0 { fail(4); break }
+                    if mkdir("/tmp/upper", 0o755) != 0 || mkdir("/tmp/work", 0o755) != 0 || mkdir("/tmp/merged", 0o755) != 0 { fail(5); break }
+                    let options = "lowerdir=/proc/self/fd/\(fd),upperdir=/tmp/upper,workdir=/tmp/work,userxattr"
+                    if mount("overlay", "/tmp/merged", "overlay", 0, options) != 0 { fail(6); break }
+                } while false
+                var words = [failure.0, failure.1]
+                _ = write(report[1], &words, 8)
+                _exit(0)
+            }
+        } catch let error as SystemError {
+            close(report[0]); close(report[1])
+            return .failed(error.operation, error.errno)
+        } catch {
+            close(report[0]); close(report[1])
+            return .failed("clone", EIO)
         }
-        close(go[0]); close(report[1])
+        close(report[1])
         defer { close(report[0]) }
-        if pid < 0 {
-            let err = errno
-            close(go[1])
-            return .failed("clone", err)
-        }
+        let pid = child.pid
         var mapped = true
         var mapError: Int32 = 0
         for (file, text) in [("setgroups", "deny"), ("uid_map", "0 \(uid) 1"), ("gid_map", "0 \(gid) 1")] {
@@ -55,8 +59,7 @@ enum OverlayProbe {
             if fd >= 0 { close(fd) }
             if !mapped { break }
         }
-        if mapped { var one: UInt8 = 1; _ = write(go[1], &one, 1) }
-        close(go[1])
+        if mapped { child.release() } else { child.abandon() }
         var words: [Int32] = [0, 0]
         let n = read(report[0], &words, 8)
         var status: Int32 = 0

@@ -70,7 +70,7 @@ public final class DBusProxy {
         kill(pid, SIGTERM)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let how = rc == 0 ? "did not listen within \(readyTimeoutMilliseconds / 1000) s" : "failed (\(IDMapHelper.describe(status)))"
+        let how = rc == 0 ? "did not listen within \(readyTimeoutMilliseconds / 1000) s" : "failed (\(WaitStatus(status)))"
         throw LaunchError("D-Bus: \(args.joined(separator: " ")) \(how)")
     }
 

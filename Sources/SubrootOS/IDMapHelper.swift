@@ -6,22 +6,12 @@ import SubrootCore
 /// waiting child. Both start at once and are waited for together; each one's
 /// exit status is checked and its stderr shown when it fails.
 public enum IDMapHelper {
-    static let searchDirectories = ["/usr/bin", "/usr/sbin", "/bin", "/sbin", "/usr/local/bin"]
-
-    /// Full path of a helper, or nil.
-    public static func locate(_ name: String) -> String? {
-        for dir in searchDirectories where access(dir + "/" + name, X_OK) == 0 {
-            return dir + "/" + name
-        }
-        return nil
-    }
-
     public static func writeMaps(pid: pid_t, uidMap: IDMap, gidMap: IDMap) throws {
         let jobs = [("newuidmap", uidMap, "/etc/subuid"), ("newgidmap", gidMap, "/etc/subgid")]
         var running: [(name: String, pid: pid_t, stderr: Int32, args: [String], file: String)] = []
         defer { for job in running { close(job.stderr) } }
         for (name, map, file) in jobs {
-            guard let path = locate(name) else {
+            guard let path = Executable.find(name) else {
                 throw LaunchError("\(name) not found\nhint: install the package that provides it: sudo apt-get install uidmap")
             }
             let args = [path, String(pid)] + map.helperArguments
@@ -56,9 +46,6 @@ public enum IDMapHelper {
         }
         return "hint: `subroot idmap` shows the map; `subroot doctor` checks the setup"
     }
-
-    /// `WaitStatus(status).description`, for callers written before it.
-    static func describe(_ status: Int32) -> String { WaitStatus(status).description }
 
     /// Starts a helper with stdin from /dev/null and stderr into a pipe;
     /// stdout goes to our stderr, so nothing of a helper mixes with the app's

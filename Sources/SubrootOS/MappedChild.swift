@@ -16,46 +16,25 @@ enum MappedChild {
     /// child goes on (the isolated network is attached there).
     static func start(namespaces: UInt, uidMap: IDMap, gidMap: IDMap,
                       afterMaps: (pid_t) throws -> Void = { _ in }, body: (_ awaitMaps: () -> Void) -> Never) throws -> pid_t {
-        var sync: [Int32] = [-1, -1]
-        try check("pipe", "launch synchronisation") { sr_pipe_cloexec(&sync) }
-        SignalRelay.block()
-        let pid = sr_clone_fork(namespaces)
-        if pid < 0 {
-            let err = errno
-            close(sync[0]); close(sync[1])
-            SignalRelay.unblock()
-            throw SystemError("clone", "new " + names(namespaces) + " namespaces", errno: err,
-                              hint: err == EPERM || err == ENOSPC || err == EINVAL || err == EUSERS
-                                  ? UserNamespaceHint.text() : nil)
+        // The word on the tie: the maps are written.
+        var child = try TiedChild.start(namespaces: namespaces, blockingSignals: true,
+                                        "clone", "new " + names(namespaces) + " namespaces",
+                                        hint: { err in err == EPERM || err == ENOSPC || err == EINVAL || err == EUSERS
+                                                    ? UserNamespaceHint.text() : nil }) { tie in
+            body { tie.awaitParent() }
         }
-        if pid == 0 {
-            close(sync[1])
-            _ = sr_set_parent_death_signal(SIGKILL)
-            let wait = sync[0]
-            body {
-                // One byte: the maps are written. EOF: the parent is gone or
-                // gave up (PDEATHSIG may have been set too late to notice).
-                var byte: UInt8 = 0
-                var n: Int
-                repeat { n = read(wait, &byte, 1) } while n < 0 && errno == EINTR
-                if n != 1 { _exit(SandboxExit.launchFailed) }
-                close(wait)
-            }
-        }
-        close(sync[0])
+        let pid = child.pid
         do {
             try IDMapHelper.writeMaps(pid: pid, uidMap: uidMap, gidMap: gidMap)
             try afterMaps(pid)
         } catch {
             kill(pid, SIGKILL)
-            close(sync[1])
+            child.abandon()
             _ = waitStatus(pid)
             SignalRelay.unblock()
             throw error
         }
-        var go: UInt8 = 1
-        _ = write(sync[1], &go, 1)
-        close(sync[1])
+        child.release()
         return pid
     }
 

@@ -66,46 +66,45 @@ public enum SandboxEntry {
         if prepared.nestedMaps != nil {
             prepared.procDirectory = try check("open", "/proc") { open("/proc", sr_O_PATH | O_DIRECTORY | O_CLOEXEC) }
         }
-        let caller = getpid()
-        SignalRelay.block()
-        let pid = sr_clone_fork(0)
-        if pid < 0 {
-            let err = errno
-            SignalRelay.unblock()
-            if prepared.procDirectory >= 0 { close(prepared.procDirectory) }
-            throw SystemError("fork", "enter helper", errno: err)
-        }
-        if pid == 0 {
-            do {
-                // Root inside may hold CAP_SYS_PTRACE in the sandbox's user
-                // namespace. Once this helper joins it, and while its vfork
-                // child (visible in the sandbox's /proc) waits for execve,
-                // its memory (the caller's environment, the subroot binary
-                // behind /proc/N/exe) would be open to that root: not
-                // dumpable, it needs CAP_SYS_PTRACE on the host instead.
-                try check("prctl", "PR_SET_DUMPABLE 0 in the enter helper") { sr_set_not_dumpable() }
-                try check("clear", "the caller's environment in the enter helper") { sr_clear_initial_environment() }
-                for (fd, name) in fds {
-                    try check("setns", "the \(name) namespace of sandbox \(record.id)") { sr_setns(fd, 0) }
+        var helper: TiedChild
+        do {
+            helper = try TiedChild.start(namespaces: 0, blockingSignals: true, "fork", "enter helper") { tie in
+                do {
+                    // Root inside may hold CAP_SYS_PTRACE in the sandbox's user
+                    // namespace. Once this helper joins it, and while its vfork
+                    // child (visible in the sandbox's /proc) waits for execve,
+                    // its memory (the caller's environment, the subroot binary
+                    // behind /proc/N/exe) would be open to that root: not
+                    // dumpable, it needs CAP_SYS_PTRACE on the host instead.
+                    try check("prctl", "PR_SET_DUMPABLE 0 in the enter helper") { sr_set_not_dumpable() }
+                    try check("clear", "the caller's environment in the enter helper") { sr_clear_initial_environment() }
+                    for (fd, name) in fds {
+                        try check("setns", "the \(name) namespace of sandbox \(record.id)") { sr_setns(fd, 0) }
+                    }
+                    // Joining the user namespace changed the credentials, which
+                    // resets both of these (groups, capability limits and the
+                    // filter below do not).
+                    try check("prctl", "PR_SET_DUMPABLE 0 in the enter helper") { sr_set_not_dumpable() }
+                    tie.dieWithParent()
+                    // The namespace descriptors, and whatever the caller passed on.
+                    try check("close_range", "the caller's descriptors in the enter helper") { sr_close_fds_except(prepared.procDirectory) }
+                    try CommandPolicy.setGroups(record.supplementaryGroups)
+                    try CommandPolicy.limit(capabilities: record.capabilities.map { CapabilitySet($0) }, filter: program)
+                } catch {
+                    StandardError.report("\(error)")
+                    _exit(SandboxExit.launchFailed)
                 }
-                // Joining the user namespace changed the credentials, which
-                // resets both of these (groups, capability limits and the
-                // filter below do not).
-                try check("prctl", "PR_SET_DUMPABLE 0 in the enter helper") { sr_set_not_dumpable() }
-                _ = sr_set_parent_death_signal(SIGKILL)
-                if getppid() != caller { _exit(SandboxExit.launchFailed) }
-                // The namespace descriptors, and whatever the caller passed on.
-                try check("close_range", "the caller's descriptors in the enter helper") { sr_close_fds_except(prepared.procDirectory) }
-                try CommandPolicy.setGroups(record.supplementaryGroups)
-                try CommandPolicy.limit(capabilities: record.capabilities.map { CapabilitySet($0) }, filter: program)
-            } catch {
-                StandardError.report("\(error)")
-                _exit(SandboxExit.launchFailed)
+                SandboxInit.superviseAndExit(prepared)
             }
-            SandboxInit.superviseAndExit(prepared)
+        } catch {
+            if prepared.procDirectory >= 0 { close(prepared.procDirectory) }
+            throw error
         }
+        // The helper waits for no word: it dies with this process, which it
+        // checks is still there once it has joined the sandbox.
+        helper.abandon()
         if prepared.procDirectory >= 0 { close(prepared.procDirectory) }
-        return SandboxExit.fromWaitStatus(MappedChild.relaySignalsAndWait(pid))
+        return SandboxExit.fromWaitStatus(MappedChild.relaySignalsAndWait(helper.pid))
     }
 
     static func sameNamespace(_ fd: Int32, _ path: String) -> Bool {

@@ -20,11 +20,17 @@ enum Spawner {
     }
 }
 
-/// Lookup of host programs along the usual directories.
+/// The one lookup of the host programs subroot starts (newuidmap,
+/// newgidmap, pasta, mmdebstrap, xdg-dbus-proxy, ...): along fixed
+/// directories, never the caller's PATH.
 public enum Executable {
+    /// In order: a local install before the distribution's, as in a user's
+    /// PATH; the sbin directories too, where uidmap may live.
+    public static let directories = ["/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin"]
+
+    /// The first executable `name` in `directories`, or nil.
     public static func find(_ name: String) -> String? {
-        for dir in ["/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin"]
-        where access(dir + "/" + name, X_OK) == 0 {
+        for dir in directories where access(dir + "/" + name, X_OK) == 0 {
             return dir + "/" + name
         }
         return nil

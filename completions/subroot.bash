@@ -188,7 +188,7 @@ _subroot_run() {
     repeating_flags=()
     non_repeating_flags=(--rw --ro --version -h --help)
     repeating_options=(--bind --setenv)
-    non_repeating_options=(--rootfs --hostname --chdir)
+    non_repeating_options=(--rootfs --hostname --chdir --tmpfs-size --user)
     __subroot_offer_flags_options -1
 
     # Offer option value completions
@@ -208,6 +208,12 @@ _subroot_run() {
         return
         ;;
     '--setenv')
+        return
+        ;;
+    '--tmpfs-size')
+        return
+        ;;
+    '--user')
         return
         ;;
     esac
@@ -390,7 +396,7 @@ _subroot_rootfs_create() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--suite --variant --include --mirror)
+    non_repeating_options=(--suite --variant --include --mirror --max-size)
     __subroot_offer_flags_options 1
 
     # Offer option value completions
@@ -407,6 +413,9 @@ _subroot_rootfs_create() {
     '--mirror')
         return
         ;;
+    '--max-size')
+        return
+        ;;
     esac
 }
 
@@ -414,8 +423,15 @@ _subroot_rootfs_import() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(--max-size)
     __subroot_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--max-size')
+        return
+        ;;
+    esac
 
     # Offer positional completions
     case "${positional_number}" in

@@ -28,8 +28,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // What Swift's Glibc module cannot reach: raw clone, pivot_root, prctl,
-        // signal relays, errno names, the libsubid call (dlopen'ed on demand).
+        // What Swift's Glibc module cannot reach, and what must be C: thin
+        // syscall wrappers, the static launcher's hand-over, signal handlers,
+        // spawning, a process's last steps before its command, the nested
+        // user namespace, libsubid (dlopen'ed on demand); include/CSubroot.h
+        // says which file holds what.
         .target(name: "CSubroot"),
         // Pure planning: subordinate ids, id maps, mount plans, environment.
         // No syscalls that change state; unit-tested without privileges.

@@ -1,10 +1,29 @@
-// What Swift's Glibc module does not expose, kept as small as it can be.
-// Every function is a thin wrapper; the names say which call they wrap.
+// The C that Swift's Glibc module cannot reach, and the few pieces that
+// must be C. By file:
+// - syscalls.c: thin wrappers, one call each (raw clone, setns, pipe2,
+//   O_TMPFILE, pivot_root, prctl options, the seccomp filter, openat2,
+//   mount_setattr, strerrorname_np) or one fixed sequence (loopback up),
+//   and the constants they take.
+// - static_launcher.c: a constructor that keeps argv for the hand-over and,
+//   in the statically linked launcher, points NSS at files only; the
+//   hand-over to subroot-dynamic.
+// - signals.c: the signal relay (handlers that pass signals on to the
+//   command) and the interruption flag of long operations.
+// - spawn.c: starting programs: the command (vfork, signals reset only
+//   where needed), a helper tied to this process (fork, PDEATHSIG), and
+//   newuidmap/newgidmap (vfork with CPU pinning).
+// - process.c: what a process does to itself before the command: the
+//   capabilities of what it executes, its descriptors, its environment
+//   block, and PID 1's exit report.
+// - nested_user.c: the command in a user namespace of its own.
+// - subid.c: libsubid, loaded on demand.
 #ifndef CSUBROOT_H
 #define CSUBROOT_H
 
 #include <sys/types.h>
 #include <stddef.h>
+
+// MARK: - Thin wrappers (syscalls.c)
 
 /// Namespace flags, so Swift needs no magic numbers.
 extern const unsigned long sr_CLONE_NEWUSER;
@@ -18,29 +37,18 @@ extern const unsigned long sr_CLONE_NEWNET;
 /// Returns the child's pid in the parent, 0 in the child, -1 with errno.
 pid_t sr_clone_fork(unsigned long namespace_flags);
 
-/// In the statically linked launcher: execs subroot-dynamic, the same
-/// program linked dynamically, found beside it (or in
-/// ../libexec/subroot/), with the original arguments and environment; `why`
-/// (what needs it) is shown when it cannot. Returns at once when linked
-/// dynamically.
-void sr_hand_over_to_dynamic(const char *why);
-
 /// setns(2): joins the namespace `fd` refers to (nstype 0: whatever it is).
 int sr_setns(int fd, int nstype);
 
 /// pipe2(fds, O_CLOEXEC).
 int sr_pipe_cloexec(int fds[2]);
+
 /// An unnamed regular file in `directory` (O_TMPFILE), for linkat; -1 and
 /// errno (EOPNOTSUPP, EISDIR) where the file system has none.
 int sr_open_tmpfile(const char *directory, mode_t mode);
 
-/// The MS_* flags of the mount at `path` that a remount must keep
-/// (nosuid, nodev, noexec and the atime flags, which a user namespace cannot
-/// drop), from statvfs(3); -1 with errno on failure.
-long sr_mount_locked_flags(const char *path);
-
 /// Brings the loopback interface of the current network namespace up
-/// (SIOCSIFFLAGS with IFF_UP). 0, or -1 with errno.
+/// (SIOCGIFFLAGS, then SIOCSIFFLAGS with IFF_UP). 0, or -1 with errno.
 int sr_loopback_up(void);
 
 /// prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER) with a BPF program of `length`
@@ -55,24 +63,52 @@ int sr_set_parent_death_signal(int sig);
 
 /// prctl(PR_SET_NO_NEW_PRIVS, 1).
 int sr_set_no_new_privs(void);
+
 /// PR_SET_DUMPABLE 0: ptrace, /proc/PID/mem, environ and fd of this process
 /// then need CAP_SYS_PTRACE in the user namespace its memory was made in.
 int sr_set_not_dumpable(void);
 
-/// Limits the capabilities of programs this process executes to `keep` (a
-/// bit mask of capability numbers): every other capability is dropped from
-/// the bounding and inheritable sets, and the ambient set is cleared. A
-/// program run as uid 0 then starts with exactly `keep` in its effective
-/// and permitted sets. 0, or -1 with errno (`failed_cap` says which).
-int sr_limit_exec_capabilities(unsigned long long keep, int *failed_cap);
-
 /// The symbolic name of an errno value ("EACCES"), or NULL when unknown.
 const char *sr_errno_name(int err);
+
+/// O_PATH (glibc defines it only with _GNU_SOURCE).
+extern const int sr_O_PATH;
+
+/// RESOLVE_* flags of openat2(2).
+extern const unsigned long long sr_RESOLVE_IN_ROOT;
+extern const unsigned long long sr_RESOLVE_NO_MAGICLINKS;
+
+/// openat2(2) with `how = {flags, 0, resolve}` (flags gets O_CLOEXEC).
+/// The fd, or -1 with errno (ENOSYS before Linux 5.6).
+int sr_openat2(int dirfd, const char *path, int flags, unsigned long long resolve);
+
+/// MOUNT_ATTR_* flags of mount_setattr(2).
+extern const unsigned long long sr_MOUNT_ATTR_RDONLY;
+extern const unsigned long long sr_MOUNT_ATTR_NOSUID;
+extern const unsigned long long sr_MOUNT_ATTR_NODEV;
+
+/// mount_setattr(2) of the mount whose root `fd` is (AT_EMPTY_PATH), and of
+/// every mount below it when `recursive` (AT_RECURSIVE): the `set` flags
+/// are added, none are cleared, so flags the kernel locked stay. 0, or -1
+/// with errno (ENOSYS before Linux 5.12).
+int sr_mount_setattr_fd(int fd, int recursive, unsigned long long set);
+
+// MARK: - The static launcher's hand-over (static_launcher.c)
+
+/// In the statically linked launcher: execs subroot-dynamic, the same
+/// program linked dynamically, found beside it (or in
+/// ../libexec/subroot/), with the original arguments and environment; `why`
+/// (what needs it) is shown when it cannot. Returns at once when linked
+/// dynamically.
+void sr_hand_over_to_dynamic(const char *why);
+
+// MARK: - Signal handlers (signals.c)
 
 /// Signal relay. Installs one handler for each of `signals` that passes a
 /// signal on to the pid set with sr_relay_set_target. Signals the kernel
 /// sends to a whole process group (a terminal's Ctrl-C, SIGWINCH) are not
-/// passed on when `skip_kernel` is set: the target got them already.
+/// passed on when `skip_kernel` is set: the target got them already. A
+/// signal that was ignored when the process started stays ignored.
 int sr_relay_install(const int *signals, size_t count, int skip_kernel);
 void sr_relay_set_target(pid_t pid);
 
@@ -85,6 +121,8 @@ int sr_interrupted(void);
 
 /// Blocks (how = SIG_BLOCK) or unblocks (SIG_UNBLOCK) `signals`.
 int sr_mask_signals(int how, const int *signals, size_t count);
+
+// MARK: - Starting programs (spawn.c)
 
 /// Starts `path` (vfork + execve) with every signal at its default
 /// disposition and an empty signal mask (the caller's may be blocked), in a
@@ -111,6 +149,15 @@ pid_t sr_spawn_tied(const char *path, char *const argv[], char *const envp[], in
 pid_t sr_spawn_helper(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd,
                       int leave_this_cpu);
 
+// MARK: - A process before its command (process.c)
+
+/// Limits the capabilities of programs this process executes to `keep` (a
+/// bit mask of capability numbers): every other capability is dropped from
+/// the bounding and inheritable sets, and the ambient set is cleared. A
+/// program run as uid 0 then starts with exactly `keep` in its effective
+/// and permitted sets. 0, or -1 with errno (`failed_cap` says which).
+int sr_limit_exec_capabilities(unsigned long long keep, int *failed_cap);
+
 /// Closes every descriptor above 2 but `keep` (-1: none kept), with
 /// close_range(2): what the launcher opened for itself (the rootfs lock, its
 /// pipes) and whatever the caller passed on without close-on-exec (a shell's
@@ -133,6 +180,8 @@ int sr_clear_initial_environment(void);
 /// `code` to `fd` as one byte.
 void sr_report_exit(int fd, int code);
 
+// MARK: - The command as the user (nested_user.c)
+
 /// What sr_spawn_nested was doing when it failed.
 #define SR_NESTED_CLONE 0
 #define SR_NESTED_UID_MAP 1
@@ -153,11 +202,7 @@ void sr_report_exit(int fd, int code);
 int sr_spawn_nested(pid_t *pid, const char *path, char *const argv[], char *const envp[], int new_session,
                     const char *uid_map, const char *gid_map, int proc_fd, int *failed_step);
 
-/// Decoded wait(2) status.
-int sr_wifexited(int status);
-int sr_wexitstatus(int status);
-int sr_wifsignaled(int status);
-int sr_wtermsig(int status);
+// MARK: - libsubid (subid.c)
 
 /// Subordinate ranges through libsubid (loaded with dlopen only when this is
 /// called: it pulls in PAM, SELinux and audit). `gid` selects subgid.
@@ -166,29 +211,5 @@ int sr_wtermsig(int status);
 /// loaded (then `error` holds dlerror's text).
 int sr_subid_ranges(const char *owner, int gid, unsigned long *starts,
                     unsigned long *counts, int max, char *error, size_t error_len);
-
-// MARK: - Mount safety: resolution inside the rootfs, mount attributes
-
-/// O_PATH (glibc defines it only with _GNU_SOURCE).
-extern const int sr_O_PATH;
-
-/// RESOLVE_* flags of openat2(2).
-extern const unsigned long long sr_RESOLVE_IN_ROOT;
-extern const unsigned long long sr_RESOLVE_NO_MAGICLINKS;
-
-/// openat2(2) with `how = {flags, 0, resolve}` (flags gets O_CLOEXEC).
-/// The fd, or -1 with errno (ENOSYS before Linux 5.6).
-int sr_openat2(int dirfd, const char *path, int flags, unsigned long long resolve);
-
-/// MOUNT_ATTR_* flags of mount_setattr(2).
-extern const unsigned long long sr_MOUNT_ATTR_RDONLY;
-extern const unsigned long long sr_MOUNT_ATTR_NOSUID;
-extern const unsigned long long sr_MOUNT_ATTR_NODEV;
-
-/// mount_setattr(2) of the mount whose root `fd` is (AT_EMPTY_PATH), and of
-/// every mount below it when `recursive` (AT_RECURSIVE): the `set` flags
-/// are added, none are cleared, so flags the kernel locked stay. 0, or -1
-/// with errno (ENOSYS before Linux 5.12).
-int sr_mount_setattr_fd(int fd, int recursive, unsigned long long set);
 
 #endif

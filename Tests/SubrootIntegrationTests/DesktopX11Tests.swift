@@ -71,18 +71,24 @@ extension DesktopTests {
             #expect(desktop.leftovers().isEmpty, "\(desktop.leftovers())")
         }
 
+        /// A run of it-x11 that leaves /out/ran in `marker` if its command
+        /// runs, once the clients rootfs is there (made first, so that what
+        /// follows fails on the display alone).
+        static func markingRun(_ host: TestHost, _ desktop: TestDesktop, _ name: String) throws -> (marker: String, run: [String]) {
+            if !host.hasRootfs(DesktopTests.clientsRootfs) {
+                let made = try desktop.subroot(["run", "it-x11", "--", "true"], timeout: 900)
+                try #require(made.status == 0, "\(made)")
+            }
+            let marker = try host.scratchDirectory(name)
+            return (marker, ["run", "it-x11", "--bind", "\(marker):/out", "--", "touch /out/ran"])
+        }
+
         @Test func anUnreachableDisplayIsAClearErrorWithExit125AndNothingRuns() throws {
             let host = try TestHost.require()
             try DesktopTests.writeClientProfiles(host)
             let desktop = try TestDesktop(host: host)
             defer { desktop.stop() }
-            // The rootfs first, so that what follows fails on the display alone.
-            if !host.hasRootfs(DesktopTests.clientsRootfs) {
-                let made = try desktop.subroot(["run", "it-x11", "--", "true"], timeout: 900)
-                try #require(made.status == 0, "\(made)")
-            }
-            let marker = try host.scratchDirectory("x11-marker")
-            let run = ["run", "it-x11", "--bind", "\(marker):/out", "--", "touch /out/ran"]
+            let (marker, run) = try Self.markingRun(host, desktop, "x11-marker")
 
             // No server behind the number: no socket.
             let free = try #require(TestXvfb.freeDisplayNumber(from: desktop.xvfb.number + 200))
@@ -114,14 +120,9 @@ extension DesktopTests {
             try DesktopTests.writeClientProfiles(host)
             let desktop = try TestDesktop(host: host)
             defer { desktop.stop() }
-            if !host.hasRootfs(DesktopTests.clientsRootfs) {
-                let made = try desktop.subroot(["run", "it-x11", "--", "true"], timeout: 900)
-                try #require(made.status == 0, "\(made)")
-            }
-            let marker = try host.scratchDirectory("x11-fifo")
+            let (marker, run) = try Self.markingRun(host, desktop, "x11-fifo")
             let fifo = marker + "/fifo.Xauthority"
             try desktop.userCommand(["mkfifo", fifo])
-            let run = ["run", "it-x11", "--bind", "\(marker):/out", "--", "touch /out/ran"]
             let start = Date()
             let r = try desktop.subroot(run, environment: ["XAUTHORITY": fifo], timeout: 20)
             #expect(Date().timeIntervalSince(start) < 5, "\(r)")

@@ -61,7 +61,13 @@ struct RootfsStoreTests {
         // it starts as a group leader; --wait keeps it until the end).
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
         process.arguments = ["--wait"] + host.user.wrap([host.binary, "rootfs", "create", "it-interrupted", "--variant", "minbase"])
-        let err = Pipe()
+        // A file, not a pipe: a helper that outlived the launcher would keep
+        // a pipe open and this test reading forever (seen once under load);
+        // the check below reports such a helper instead.
+        let errPath = try host.scratchDirectory("interrupted") + "/stderr"
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        defer { try? err.close() }
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
@@ -77,7 +83,7 @@ struct RootfsStoreTests {
         try #require(group > 1 && group != getpgrp(), "the launcher is not in a group of its own")
         kill(-group, SIGINT)  // what Ctrl-C on its terminal does
         process.waitUntilExit()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
         #expect(process.terminationStatus == 130, "\(stderr)")
         #expect(stderr.contains("subroot: interrupted by signal 2; nothing was kept"), "\(stderr)")
         let left = (try? FileManager.default.contentsOfDirectory(atPath: host.store)) ?? []

@@ -60,17 +60,14 @@ public final class DBusProxy {
             close(ready[0])
             throw SystemError("fork", path, errno: forkError)
         }
-        var poller = pollfd(fd: ready[0], events: Int16(POLLIN), revents: 0)
-        var rc: Int32
-        repeat { rc = poll(&poller, 1, readyTimeoutMilliseconds) } while rc < 0 && errno == EINTR
-        var byte: UInt8 = 0
-        if rc == 1 && read(ready[0], &byte, 1) == 1 { return DBusProxy(pid: pid, sync: ready[0]) }
+        let outcome = ReadinessByte.await(on: ready[0], milliseconds: readyTimeoutMilliseconds)
+        if outcome == .ready { return DBusProxy(pid: pid, sync: ready[0]) }
         // EOF: the proxy exited (its message is on standard error); or it hangs.
         close(ready[0])
         kill(pid, SIGTERM)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let how = rc == 0 ? "did not listen within \(readyTimeoutMilliseconds / 1000) s" : "failed (\(WaitStatus(status)))"
+        let how = outcome == .timedOut ? "did not listen within \(readyTimeoutMilliseconds / 1000) s" : "failed (\(WaitStatus(status)))"
         throw LaunchError("D-Bus: \(args.joined(separator: " ")) \(how)")
     }
 

@@ -48,11 +48,8 @@ public final class PastaNetwork {
             close(errors[0])
             throw SystemError("fork", path, errno: forkError)
         }
-        var poller = pollfd(fd: ready[0], events: Int16(POLLIN), revents: 0)
-        var rc: Int32
-        repeat { rc = poll(&poller, 1, readyTimeoutMilliseconds) } while rc < 0 && errno == EINTR
-        var byte: UInt8 = 0
-        if rc == 1 && read(ready[0], &byte, 1) == 1 { return PastaNetwork(pid: pid, stderr: errors[0]) }
+        let outcome = ReadinessByte.await(on: ready[0], milliseconds: readyTimeoutMilliseconds)
+        if outcome == .ready { return PastaNetwork(pid: pid, stderr: errors[0]) }
         // EOF: pasta exited; or it hangs.
         kill(pid, SIGTERM)
         var status: Int32 = 0
@@ -62,7 +59,7 @@ public final class PastaNetwork {
         let output = FileReading.textToEnd(of: errors[0]).split(separator: "\n")
             .last { !$0.hasPrefix("Failed to send") && !$0.hasPrefix(" ") && !$0.hasSuffix(":") }.map(String.init) ?? ""
         close(errors[0])
-        let how = rc == 0 ? "gave no sign of life in \(readyTimeoutMilliseconds / 1000) s" : "failed (\(WaitStatus(status)))"
+        let how = outcome == .timedOut ? "gave no sign of life in \(readyTimeoutMilliseconds / 1000) s" : "failed (\(WaitStatus(status)))"
         var text = "\(args.joined(separator: " ")) \(how)"
         if !output.isEmpty { text += ":\n  " + output }
         if access("/dev/net/tun", R_OK | W_OK) != 0 {

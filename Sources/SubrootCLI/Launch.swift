@@ -80,7 +80,7 @@ enum Launch {
         if request.commandUser == .invoker {
             let known = try SandboxAccounts.account()
             accounts = try SandboxAccounts.prepare(&request, account: known,
-                                                   runtimeDirectory: RuntimeDirectory.path(environment: ProcessEnvironment.current()))
+                                                   runtimeDirectory: RuntimeDirectory.path(xdgRuntimeDir: ProcessEnvironment.value("XDG_RUNTIME_DIR")))
             account = known
         }
         var registered: (SandboxRegistry, String)? = nil

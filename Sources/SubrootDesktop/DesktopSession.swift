@@ -29,12 +29,7 @@ public final class DesktopSession {
         let dbus = !profile.sessionBus.isEmpty || !profile.systemBus.isEmpty
         guard profile.x11 || profile.pulseaudio || dbus else { return session }
         let runtime = try RuntimeDirectory.path(environment: environment)
-        let base = runtime + "/subroot/session"
-        try UserContext.makeDirectories(base, mode: 0o700)
-        for stale in RuntimeDirectory.staleEntries(in: base) { RuntimeDirectory.removeFlat(stale) }
-        let directory = base + "/\(getpid())"
-        RuntimeDirectory.removeFlat(directory)  // a dead launcher's, with our pid
-        try UserContext.makeDirectories(directory, mode: 0o700)
+        let directory = try RuntimeDirectory.launchDirectory(in: runtime + "/subroot/session")
         session.directory = directory
         do {
             if profile.x11 { try session.addX11(profile, &request, environment, directory) }

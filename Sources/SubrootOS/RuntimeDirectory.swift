@@ -69,6 +69,19 @@ public enum RuntimeDirectory {
         return fallbackParents[fallbackParents.count - 1]
     }
 
+    /// `base/PID`, new and private: the files of this launch (a session's
+    /// sockets and cookies, generated account files), removed with
+    /// `removeFlat` when it ends. Those of launchers that are gone go first,
+    /// and a dead launcher's with this pid.
+    public static func launchDirectory(in base: String) throws -> String {
+        try UserContext.makeDirectories(base, mode: 0o700)
+        for stale in staleEntries(in: base) { removeFlat(stale) }
+        let directory = base + "/\(getpid())"
+        removeFlat(directory)
+        try UserContext.makeDirectories(directory, mode: 0o700)
+        return directory
+    }
+
     /// Directories `base/PID` whose process is gone.
     public static func staleEntries(in base: String) -> [String] {
         FileReading.entries(atPath: base).filter { name in

@@ -36,12 +36,7 @@ public final class SandboxAccounts {
         let group = try reader.text("/etc/group")
         let shell = RootfsCheck.node(inRootfs: request.rootfs, path: account.shell) == .file ? account.shell : "/bin/sh"
 
-        let base = runtimeDirectory + "/subroot/accounts"
-        try UserContext.makeDirectories(base, mode: 0o700)
-        for stale in RuntimeDirectory.staleEntries(in: base) { RuntimeDirectory.removeFlat(stale) }
-        let directory = base + "/\(getpid())"
-        RuntimeDirectory.removeFlat(directory)
-        try UserContext.makeDirectories(directory, mode: 0o700)
+        let directory = try RuntimeDirectory.launchDirectory(in: runtimeDirectory + "/subroot/accounts")
         let accounts = SandboxAccounts(directory: directory)
         do {
             try FileText.replace(directory + "/passwd", AccountFiles.passwd(rootfs: passwd, account: account, shell: shell))

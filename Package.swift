@@ -37,8 +37,18 @@ let package = Package(
         // Pure planning: subordinate ids, id maps, mount plans, environment.
         // No syscalls that change state; unit-tested without privileges.
         .target(name: "SubrootCore"),
-        // Executes a plan: namespaces, newuidmap/newgidmap, mounts, PID 1.
-        .target(name: "SubrootOS", dependencies: ["SubrootCore", "SubrootProfile", "CSubroot", "CSeccomp"],
+        // The leaf every module below the commands stands on: errors
+        // (`SystemError`: the operation, the path, the errno's name), unbuffered
+        // standard error, bounded file reading and small file writing, the
+        // static launcher's hand-over. Nothing of subroot's but CSubroot.
+        .target(name: "SubrootBase", dependencies: ["CSubroot"]),
+        // What the host says: the user, their groups, directories and
+        // environment, subordinate ids (files or libsubid), the runtime
+        // directory, host programs and how they are started.
+        .target(name: "SubrootHost", dependencies: ["SubrootBase", "SubrootCore", "CSubroot"]),
+        // Executes a plan: clone into namespaces, newuidmap/newgidmap, the
+        // root phase's mounts, PID 1, `enter`, pasta and xdg-dbus-proxy.
+        .target(name: "SubrootEngine", dependencies: ["SubrootBase", "SubrootHost", "SubrootCore", "CSubroot", "CSeccomp"],
                 // The release launcher links libseccomp.a: it only looks up
                 // system call numbers there, and loading libseccomp.so cost
                 // every start a library to map and relocate.
@@ -47,6 +57,10 @@ let package = Package(
         // libseccomp: the system call numbers of the filter PID 1 loads before
         // the app (the program itself is assembled by SubrootCore).
         .systemLibrary(name: "CSeccomp", providers: [.apt(["libseccomp-dev"])]),
+        // What subroot keeps: the rootfs store and its builder (mmdebstrap,
+        // imports), the registry of running sandboxes, single-instance locks,
+        // profiles' machine ids.
+        .target(name: "SubrootStore", dependencies: ["SubrootBase", "SubrootHost", "SubrootEngine", "SubrootCore", "CSubroot"]),
         // Profiles: a strict TOML reader with positions, validation, includes,
         // the search path and rendering. Pure; files come through a protocol.
         .target(name: "SubrootProfile", dependencies: ["SubrootCore"]),
@@ -56,24 +70,32 @@ let package = Package(
         // libX11's and libXau's headers (libx11-dev, libxau-dev); the libraries
         // are loaded on demand (dlopen): linked, they cost every launch ~0.4 ms.
         .target(name: "CX11", linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "SubrootX11", dependencies: ["CX11", "SubrootCore", "SubrootOS"]),
+        .target(name: "SubrootX11", dependencies: ["CX11", "SubrootBase"]),
         // PulseAudio: the user's server, a socket of the sandbox's own
         // (libpulse on a pa_mainloop, iterated synchronously).
         // libpulse's headers (libpulse-dev); the library itself is loaded on
         // demand (dlopen), since linking it costs every launch ~2.8 ms.
         .target(name: "CPulse", linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "SubrootPulse", dependencies: ["CPulse", "SubrootOS"]),
+        .target(name: "SubrootPulse", dependencies: ["CPulse", "SubrootBase"]),
         // A sandbox's share of the desktop: X11 socket and cookie, PulseAudio socket.
-        .target(name: "SubrootDesktop", dependencies: ["SubrootOS", "SubrootProfile", "SubrootX11", "SubrootPulse"]),
+        .target(name: "SubrootDesktop", dependencies: ["SubrootBase", "SubrootHost", "SubrootEngine", "SubrootCore",
+                                                       "SubrootProfile", "SubrootX11", "SubrootPulse"]),
+        // The one path from a profile (or `--rootfs` options) plus the command
+        // line's overrides to a finished sandbox: the complete request, the
+        // host's facts, the plan, its execution, the registry, the clean-up.
+        .target(name: "SubrootLaunch", dependencies: ["SubrootBase", "SubrootHost", "SubrootEngine", "SubrootStore",
+                                                      "SubrootCore", "SubrootProfile", "SubrootDesktop"]),
         // `subroot doctor` and `subroot subid`: the setup's checks (reads, and
         // two throwaway namespace probes).
-        .target(name: "SubrootDoctor", dependencies: ["SubrootCore", "SubrootOS", "SubrootX11", "SubrootPulse", "CSubroot"]),
+        .target(name: "SubrootDoctor", dependencies: ["SubrootCore", "SubrootBase", "SubrootHost", "SubrootEngine",
+                                                      "SubrootStore", "SubrootX11", "SubrootPulse", "CSubroot"]),
         // The commands: argument parsing, and the path from a request to a
         // running sandbox.
         .target(
             name: "SubrootCLI",
             dependencies: [
-                "SubrootCore", "SubrootOS", "SubrootDesktop", "SubrootDoctor",
+                "SubrootCore", "SubrootBase", "SubrootHost", "SubrootEngine", "SubrootStore",
+                "SubrootProfile", "SubrootDesktop", "SubrootLaunch", "SubrootDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,7 +103,7 @@ let package = Package(
         // starts without the dynamic loader (bench/: about 0.4 ms a launch).
         // What needs a shared object (NSS beyond /etc/passwd and /etc/group,
         // libX11, libpulse, libsubid) it hands over to subroot-dynamic, the
-        // same program linked dynamically (Sources/SubrootOS/StaticLauncher.swift).
+        // same program linked dynamically (Sources/SubrootBase/StaticLauncher.swift).
         .executableTarget(name: "subroot", dependencies: ["SubrootCLI"],
                           linkerSettings: [.unsafeFlags(["-static-executable"] + releaseLinkFlags,
                                                         .when(configuration: .release))]),
@@ -93,9 +115,9 @@ let package = Package(
         .testTarget(name: "SubrootProfileTests", dependencies: ["SubrootProfile", "SubrootCore", "FuzzSupport"],
                     exclude: ["Corpus"]),
         .testTarget(name: "SubrootCLITests", dependencies: ["SubrootCLI", "SubrootCore"]),
-        // SubrootOS without privileges: the root phase through a recording fake
-        // of its syscall seam.
-        .testTarget(name: "SubrootOSTests", dependencies: ["SubrootOS", "SubrootCore", "CSubroot"]),
+        // SubrootEngine without privileges: the root phase through a recording
+        // fake of its syscall seam.
+        .testTarget(name: "SubrootEngineTests", dependencies: ["SubrootEngine", "SubrootBase", "SubrootCore", "CSubroot"]),
         // Starts real servers (Xvfb, pulseaudio) for the two desktop test targets.
         .target(name: "DesktopTestSupport", path: "Tests/DesktopTestSupport"),
         .testTarget(name: "SubrootX11Tests", dependencies: ["SubrootX11", "DesktopTestSupport"]),

@@ -2,7 +2,11 @@ import ArgumentParser
 import Glibc
 import SubrootCore
 import SubrootDesktop
-import SubrootOS
+import SubrootBase
+import SubrootEngine
+import SubrootHost
+import SubrootLaunch
+import SubrootStore
 import SubrootProfile
 
 extension Subroot {
@@ -44,7 +48,7 @@ extension Subroot {
                     var written: String? = nil
                     if let icon = app?.icon {
                         let dir = iconBase + MenuEntry.iconDirectory(type: icon.type) + "/apps"
-                        try UserContext.makeDirectories(dir, mode: 0o755)
+                        try FileWriting.makeDirectories(dir, mode: 0o755)
                         written = dir + "/" + iconName + "." + icon.type
                         try MenuEntry.writeAtomically(icon.bytes, to: written!)
                     }
@@ -53,7 +57,7 @@ extension Subroot {
                         let old = iconBase + MenuEntry.iconDirectory(type: type) + "/apps/" + iconName + "." + type
                         if old != written { unlink(old) }
                     }
-                    try UserContext.makeDirectories(DesktopCommand.applications, mode: 0o755)
+                    try FileWriting.makeDirectories(DesktopCommand.applications, mode: 0o755)
                     let path = DesktopCommand.applications + "/" + MenuEntry.fileName(loaded.name)
                     let text = entry.text(icon: written == nil ? nil : iconName, appName: app?.name)
                     try MenuEntry.writeAtomically(Array(text.utf8), to: path)

@@ -1,6 +1,10 @@
 import ArgumentParser
 import SubrootDoctor
-import SubrootOS
+import SubrootBase
+import SubrootEngine
+import SubrootHost
+import SubrootLaunch
+import SubrootStore
 
 extension Subroot {
     struct DoctorCommand: ParsableCommand {

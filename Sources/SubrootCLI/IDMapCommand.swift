@@ -1,6 +1,10 @@
 import ArgumentParser
 import SubrootCore
-import SubrootOS
+import SubrootBase
+import SubrootEngine
+import SubrootHost
+import SubrootLaunch
+import SubrootStore
 
 extension Subroot {
     struct IDMapCommand: ParsableCommand {

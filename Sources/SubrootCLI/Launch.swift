@@ -1,7 +1,11 @@
 import Glibc
 import SubrootCore
 import SubrootDesktop
-import SubrootOS
+import SubrootBase
+import SubrootEngine
+import SubrootHost
+import SubrootLaunch
+import SubrootStore
 import SubrootProfile
 
 /// The shared path from a request to a finished sandbox, with subroot's error
@@ -138,7 +142,7 @@ enum Launch {
             try RootfsCommandSupport.create(profile.rootfs, recipe: recipe, user: user)
         }
         if profile.home == .persistent {
-            try UserContext.makeDirectories(profile.persistentHome(in: user.directories), mode: 0o700)
+            try FileWriting.makeDirectories(profile.persistentHome(in: user.directories), mode: 0o700)
         }
         let context = ProfileSandbox.Context(rootfs: user.store.root(profile.rootfs), currentDirectory: CurrentDirectory.path(),
                                              homeDirectory: user.homeDirectory, directories: user.directories,
@@ -207,7 +211,7 @@ enum SingleInstance {
                 return .joined(try SandboxEntry.run(record, command: spec.request.command, extraEnvironment: environment))
             } catch {
                 // Ended between the look and the join: start a new one.
-                if SandboxRegistry.isLive(record) { throw error }
+                if record.isLive { throw error }
             }
         }
     }

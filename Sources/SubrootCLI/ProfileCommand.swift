@@ -1,6 +1,10 @@
 import ArgumentParser
 import Glibc
-import SubrootOS
+import SubrootBase
+import SubrootEngine
+import SubrootHost
+import SubrootLaunch
+import SubrootStore
 import SubrootProfile
 
 extension Subroot {
@@ -95,7 +99,7 @@ extension Subroot {
                     text = ProfileTemplate.text(name: name)
                 }
                 do {
-                    try UserContext.makeDirectories(directory, mode: 0o755)
+                    try FileWriting.makeDirectories(directory, mode: 0o755)
                     try TextFile.create(path, text)
                 } catch {
                     StandardError.report("\(error)")

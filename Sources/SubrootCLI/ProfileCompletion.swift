@@ -1,5 +1,9 @@
 import SubrootCore
-import SubrootOS
+import SubrootBase
+import SubrootEngine
+import SubrootHost
+import SubrootLaunch
+import SubrootStore
 import SubrootProfile
 
 /// Shell completion of names, called back by the completion scripts

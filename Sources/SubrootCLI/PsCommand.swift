@@ -1,7 +1,11 @@
 import ArgumentParser
 import Glibc
 import SubrootCore
-import SubrootOS
+import SubrootBase
+import SubrootEngine
+import SubrootHost
+import SubrootLaunch
+import SubrootStore
 
 extension Subroot {
     struct Ps: ParsableCommand {

@@ -1,4 +1,8 @@
-import SubrootOS
+import SubrootBase
+import SubrootEngine
+import SubrootHost
+import SubrootLaunch
+import SubrootStore
 
 /// The user's running sandboxes, for `ps`, `enter` and `stop`.
 enum SandboxCompletion {

@@ -1,5 +1,9 @@
 import ArgumentParser
-import SubrootOS
+import SubrootBase
+import SubrootEngine
+import SubrootHost
+import SubrootLaunch
+import SubrootStore
 
 extension Subroot {
     struct Shell: ParsableCommand {

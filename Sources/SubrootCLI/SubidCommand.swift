@@ -1,7 +1,11 @@
 import ArgumentParser
 import SubrootCore
 import SubrootDoctor
-import SubrootOS
+import SubrootBase
+import SubrootEngine
+import SubrootHost
+import SubrootLaunch
+import SubrootStore
 
 extension Subroot {
     struct SubidCommand: ParsableCommand {

@@ -1,6 +1,9 @@
 import Glibc
 import SubrootCore
-import SubrootOS
+import SubrootBase
+import SubrootEngine
+import SubrootHost
+import SubrootStore
 import SubrootProfile
 import SubrootPulse
 import SubrootX11

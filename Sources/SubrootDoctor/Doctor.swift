@@ -1,7 +1,10 @@
 import CSubroot
 import Glibc
 import SubrootCore
-import SubrootOS
+import SubrootBase
+import SubrootEngine
+import SubrootHost
+import SubrootStore
 import SubrootPulse
 import SubrootX11
 

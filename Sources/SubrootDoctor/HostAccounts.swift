@@ -1,6 +1,9 @@
 import Glibc
 import SubrootCore
-import SubrootOS
+import SubrootBase
+import SubrootEngine
+import SubrootHost
+import SubrootStore
 
 /// The machine's accounts and groups, for checking subordinate ranges
 /// against real ids: from NSS (getpwent/getgrent, so LDAP or SSSD accounts

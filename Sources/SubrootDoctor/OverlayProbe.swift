@@ -1,6 +1,9 @@
 import CSubroot
 import Glibc
-import SubrootOS
+import SubrootBase
+import SubrootEngine
+import SubrootHost
+import SubrootStore
 
 /// The doctor's rootless-overlayfs test, in a child of its own (see
 /// Doctor.overlayfs).

@@ -1,6 +1,9 @@
 import Glibc
 import SubrootCore
-import SubrootOS
+import SubrootBase
+import SubrootEngine
+import SubrootHost
+import SubrootStore
 
 /// /etc/subuid and /etc/subgid (or other files) read for `subroot subid`
 /// and the doctor.

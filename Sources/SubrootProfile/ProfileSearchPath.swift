@@ -1,3 +1,5 @@
+import SubrootCore
+
 /// The directories searched for `NAME.toml`, in order; the first hit wins.
 public enum ProfileSearchPath {
     /// Profiles an administrator provides for all users.

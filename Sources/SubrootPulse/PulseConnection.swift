@@ -1,6 +1,6 @@
 import CPulse
 import Glibc
-import SubrootOS
+import SubrootBase
 
 /// A synchronous libpulse client: a pa_context on a pa_mainloop, the main
 /// loop that starts no thread, iterated here until each step is done or its

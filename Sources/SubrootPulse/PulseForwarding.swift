@@ -1,5 +1,5 @@
 import Glibc
-import SubrootOS
+import SubrootBase
 
 /// Gives a sandbox a PulseAudio socket of its own, over one synchronous
 /// libpulse connection per call (pa_mainloop: no thread is started, and

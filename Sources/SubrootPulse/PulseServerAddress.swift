@@ -1,4 +1,4 @@
-import SubrootOS
+import SubrootBase
 
 /// The Unix socket of the user's PulseAudio (or pipewire-pulse) server,
 /// found the way libpulse clients find it.

@@ -1,5 +1,5 @@
 import Glibc
-import SubrootOS
+import SubrootBase
 
 /// Runs a call with fd 2 pointed at a pipe and returns what it wrote:
 /// Xlib prints a refused connection's reason ("Authorization required, but

@@ -1,6 +1,6 @@
 import CX11
 import Glibc
-import SubrootOS
+import SubrootBase
 
 /// Xauthority files, read and written with libXau.
 public enum X11AuthorityFile {

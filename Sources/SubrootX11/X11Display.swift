@@ -1,4 +1,4 @@
-import SubrootOS
+import SubrootBase
 
 /// A `DISPLAY` value: which X server, reached how. Accepted forms are `:N`,
 /// `:N.S`, `unix:N[.S]` (the local socket /tmp/.X11-unix/XN) and

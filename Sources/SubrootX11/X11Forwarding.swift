@@ -1,4 +1,4 @@
-import SubrootOS
+import SubrootBase
 
 /// What a sandbox needs to show windows on the user's display, prepared
 /// by the launcher before it clones: bind `socketPath` (when set) at the

@@ -1,5 +1,5 @@
 import CX11
-import SubrootOS
+import SubrootBase
 
 /// libX11 and libXau, loaded the first time a sandbox wants a display.
 enum X11Library {

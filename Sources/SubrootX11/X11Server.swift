@@ -1,7 +1,7 @@
 import CX11
 import Glibc
 import SubrootCore
-import SubrootOS
+import SubrootBase
 
 /// The X server behind a display, checked from the launcher.
 public enum X11Server {

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 @testable import SubrootDesktop
-@testable import SubrootOS
+@testable import SubrootBase
+@testable import SubrootHost
+@testable import SubrootEngine
+@testable import SubrootLaunch
 import SubrootProfile
 
 /// FileReading's bounded read and the Desktop Entry escapes, on their own.

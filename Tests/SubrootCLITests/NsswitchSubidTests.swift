@@ -1,6 +1,8 @@
 import Glibc
 import Testing
-@testable import SubrootOS
+@testable import SubrootBase
+@testable import SubrootHost
+@testable import SubrootLaunch
 
 /// The `subid:` service of nsswitch.conf, which decides between
 /// /etc/subuid and libsubid (read byte by byte at every launch).

@@ -1,5 +1,5 @@
 import Glibc
-import SubrootOS
+import SubrootBase
 import Testing
 
 /// Leftovers of a killed launcher (PulseAudio modules, session files,

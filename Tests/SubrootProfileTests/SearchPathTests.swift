@@ -1,3 +1,4 @@
+import SubrootCore
 import Testing
 @testable import SubrootProfile
 

@@ -1,4 +1,4 @@
-import SubrootOS
+import SubrootBase
 import Testing
 @testable import SubrootX11
 

@@ -79,7 +79,7 @@ let package = Package(
         .target(name: "SubrootPulse", dependencies: ["CPulse", "SubrootBase"]),
         // A sandbox's share of the desktop: X11 socket and cookie, PulseAudio socket.
         .target(name: "SubrootDesktop", dependencies: ["SubrootBase", "SubrootHost", "SubrootEngine", "SubrootCore",
-                                                       "SubrootProfile", "SubrootX11", "SubrootPulse"]),
+                                                       "SubrootX11", "SubrootPulse"]),
         // The one path from a profile (or `--rootfs` options) plus the command
         // line's overrides to a finished sandbox: the complete request, the
         // host's facts, the plan, its execution, the registry, the clean-up.

@@ -2,6 +2,7 @@
 # Launch benchmark: subroot against its peers, measured in one run on one rootfs.
 #
 #   bench/launch.sh [--runs N] [--rootfs DIR] [--user NAME] [--suite SUITE] [--subroot BIN]
+#                   [--baseline BIN]
 #
 # Prints the medians of /bin/true started by subroot, bubblewrap and
 # `unshare --map-auto` + chroot (and on the host, as a floor), the ratios
@@ -12,7 +13,10 @@
 # launcher's peak RSS while a command runs (target < 8192 kB). subroot runs
 # /bin/true as root (`subroot`) and as the user (`subroot-self`, --user
 # self: the command in a nested user namespace); the difference of the two
-# medians is the price of running as the user (target <= 0.2 ms). A missed target
+# medians is the price of running as the user (target <= 0.2 ms). --baseline
+# BIN (an earlier build, e.g. the previous commit's) runs as a sixth command,
+# `baseline`, and the report compares the two ratios to bwrap (a change must
+# not make the launch slower: within 2%). A missed target
 # is reported, not an error: the exit status is 0 once everything was
 # measured, non-zero only when something could not be.
 #
@@ -37,6 +41,7 @@ rootfs=""
 user=""
 suite=bookworm
 subroot_given=""
+baseline_given=""
 revision=""
 cache=${SUBROOT_BENCH_CACHE:-/var/tmp/subroot-bench}
 
@@ -56,6 +61,8 @@ while [ $# -gt 0 ]; do
         --suite=*) suite=${1#*=}; shift ;;
         --subroot) subroot_given=${2:?}; shift 2 ;;
         --subroot=*) subroot_given=${1#*=}; shift ;;
+        --baseline) baseline_given=${2:?}; shift 2 ;;
+        --baseline=*) baseline_given=${1#*=}; shift ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; exit 2 ;;
     esac
@@ -133,6 +140,11 @@ else
 fi
 chmod 755 "$bindir" "$bindir/subroot"
 subroot="$bindir/subroot"
+if [ -n "$baseline_given" ]; then
+    [ -x "$baseline_given" ] || die "--baseline $baseline_given: not executable"
+    cp "$baseline_given" "$bindir/subroot-baseline"
+    chmod 755 "$bindir/subroot-baseline"
+fi
 
 # ----------------------------------------------------------------- rootfs
 # mmdebstrap's own directory output does not fit here: in --mode=unshare it
@@ -180,11 +192,19 @@ as_user test -x "$rootfs/bin/true" || die "$rootfs/bin/true is not executable by
 # ------------------------------------------------------------ sanity checks
 cmd_subroot="$subroot run --rootfs $rootfs -- /bin/true"
 cmd_self="$subroot run --rootfs $rootfs --user self -- /bin/true"
+cmd_baseline="$bindir/subroot-baseline run --rootfs $rootfs -- /bin/true"
+baseline_names=() hyperfine_baseline=() interleave_baseline=()
+if [ -n "$baseline_given" ]; then
+    baseline_names=(baseline)
+    hyperfine_baseline=(-n baseline "$cmd_baseline")
+    # shellcheck disable=SC2206
+    interleave_baseline=(";" baseline $cmd_baseline)
+fi
 cmd_bwrap="$path_bwrap --unshare-user --uid 0 --gid 0 --unshare-pid --bind $rootfs / --proc /proc --dev /dev /bin/true"
 cmd_unshare="$path_unshare --user --map-root-user --map-auto --mount --pid --fork $path_chroot $rootfs /bin/true"
 case "$rootfs$subroot" in *[[:space:]\'\"\\]*) die "paths with spaces or quotes are not supported: $rootfs" ;; esac
 
-for name in subroot self bwrap unshare; do
+for name in subroot self bwrap unshare "${baseline_names[@]}"; do
     var=cmd_$name
     # shellcheck disable=SC2086
     if ! out=$(as_user ${!var} 2>&1); then
@@ -204,7 +224,8 @@ as_user hyperfine -N --warmup "$warmup" --runs "$runs" --style basic \
     -n subroot "$cmd_subroot" \
     -n subroot-self "$cmd_self" \
     -n bwrap "$cmd_bwrap" \
-    -n unshare-map-auto "$cmd_unshare" >&2 \
+    -n unshare-map-auto "$cmd_unshare" \
+    "${hyperfine_baseline[@]}" >&2 \
     || die "hyperfine failed"
 
 # The same four, in alternating blocks of ten runs (bench/interleave.c):
@@ -220,7 +241,7 @@ as_user "$work/interleave" "$runs" "$warmup" \
     subroot $cmd_subroot \; \
     subroot-self $cmd_self \; \
     bwrap $cmd_bwrap \; \
-    unshare-map-auto $cmd_unshare > "$work/interleaved.txt" \
+    unshare-map-auto $cmd_unshare "${interleave_baseline[@]}" > "$work/interleaved.txt" \
     || die "interleaved runs failed"
 
 # -------------------------------------------------------------------- RSS
@@ -274,7 +295,8 @@ for line in open(interleaved):
 print()
 print(f"Launch latency, /bin/true, {runs} runs each (ms)")
 print(f"  {'command':<18} {'median':>8} {'min':>8} {'mean':>8} {'stddev':>8}")
-for name in ["host-true", "subroot", "subroot-self", "bwrap", "unshare-map-auto"]:
+names = ["host-true", "subroot", "subroot-self", "bwrap", "unshare-map-auto"] + (["baseline"] if "baseline" in res else [])
+for name in names:
     r = res[name]
     print(f"  {name:<18} {r['median']*1000:8.2f} {r['min']*1000:8.2f} {r['mean']*1000:8.2f} {r['stddev']*1000:8.2f}")
 print()
@@ -294,7 +316,7 @@ print(f"  (above the host floor: subroot {med['subroot']-floor:.2f} ms, bwrap {m
 print()
 print(f"Alternating blocks, {runs} runs of each, ten in a row (ms)")
 print(f"  {'command':<18} {'median':>8} {'p25':>8} {'p75':>8}")
-for name in ["host-true", "subroot", "subroot-self", "bwrap", "unshare-map-auto"]:
+for name in names:
     m, p25, p75 = rounds[name]
     print(f"  {name:<18} {m:8.2f} {p25:8.2f} {p75:8.2f}")
 print("Ratios of medians (alternating blocks)")
@@ -303,6 +325,13 @@ for label, other, target in [("subroot / bwrap", "bwrap", 1.5), ("subroot / unsh
     print(f"  {label:<28} {ratio:6.2f}   target <= {target:.1f}   {verdict(ratio <= target)}")
 self_cost = rounds["subroot-self"][0] - rounds["subroot"][0]
 print(f"  {'subroot-self - subroot':<28} {self_cost:6.2f} ms   target <= 0.2 ms   {verdict(self_cost <= 0.2)}")
+if "baseline" in res:
+    print()
+    print("Against the baseline build (same run): ratio to bwrap, this build and the baseline")
+    for how, m in [("hyperfine", med), ("alternating blocks", {k: v[0] for k, v in rounds.items()})]:
+        this, base = m["subroot"] / m["bwrap"], m["baseline"] / m["bwrap"]
+        change = (this / base - 1) * 100
+        print(f"  {how:<20} this {this:5.3f}   baseline {base:5.3f}   change {change:+5.1f}%   target <= +2%   {verdict(change <= 2)}")
 print()
 print("Peak RSS, subroot run -- /bin/sleep 1 (kB)")
 print(f"  launcher VmHWM              {hwm:6d}   target < 8192   {verdict(hwm < 8192)}")

@@ -18,6 +18,8 @@ static char **initial_argv;
 
 static int is_statically_linked(void) { return getauxval(AT_BASE) == 0; }
 
+int sr_is_statically_linked(void) { return is_statically_linked(); }
+
 extern int __nss_configure_lookup(const char *database, const char *services);
 
 __attribute__((constructor)) static void note_arguments(int argc, char **argv, char **envp) {

@@ -16,7 +16,7 @@ extension Subroot {
             abstract: "Add profiles to the desktop menu, so their apps start through subroot.",
             subcommands: [Install.self, Remove.self, List.self])
 
-        static var applications: String { UserContext.current().directories.dataHome + "/applications" }
+        static func applications() throws -> String { try UserContext.current().directories.dataHome + "/applications" }
 
         struct Install: ParsableCommand {
             static let configuration = CommandConfiguration(
@@ -27,13 +27,13 @@ extension Subroot {
 
             func run() throws {
                 try RootfsCommand.reporting {
-                    let user = UserContext.current()
+                    let user = try UserContext.current()
                     let loaded: Profile
                     do { loaded = try user.loader.load(profile) } catch {
                         StandardError.write("\(error)\n")
                         throw ExitCode(1)
                     }
-                    let entry = MenuEntry(profile: loaded, subroot: InstallLayout.executable())
+                    let entry = MenuEntry(profile: MenuEntry.Launched(loaded), subroot: InstallLayout.executable())
                     var app: MenuEntry.App? = nil
                     if !user.store.exists(loaded.rootfs) {
                         StandardError.report("rootfs \(loaded.rootfs) is not built yet: the entry gets a generic icon")
@@ -57,8 +57,8 @@ extension Subroot {
                         let old = iconBase + MenuEntry.iconDirectory(type: type) + "/apps/" + iconName + "." + type
                         if old != written { unlink(old) }
                     }
-                    try FileWriting.makeDirectories(DesktopCommand.applications, mode: 0o755)
-                    let path = DesktopCommand.applications + "/" + MenuEntry.fileName(loaded.name)
+                    try FileWriting.makeDirectories(try DesktopCommand.applications(), mode: 0o755)
+                    let path = try DesktopCommand.applications() + "/" + MenuEntry.fileName(loaded.name)
                     let text = entry.text(icon: written == nil ? nil : iconName, appName: app?.name)
                     try MenuEntry.writeAtomically(Array(text.utf8), to: path)
                     print(path)
@@ -74,8 +74,8 @@ extension Subroot {
 
             func run() throws {
                 if let problem = StoreName.problem(profile) { throw ValidationError("profile name \"\(profile)\": \(problem)") }
-                let data = UserContext.current().directories.dataHome
-                let path = DesktopCommand.applications + "/" + MenuEntry.fileName(profile)
+                let data = try UserContext.current().directories.dataHome
+                let path = try DesktopCommand.applications() + "/" + MenuEntry.fileName(profile)
                 guard unlink(path) == 0 else {
                     StandardError.report("\(SystemError("unlink", path, errno: errno))")
                     throw ExitCode(1)
@@ -92,11 +92,18 @@ extension Subroot {
             static let configuration = CommandConfiguration(abstract: "List the menu entries subroot installed.")
 
             func run() throws {
-                let files = DiskProfileFileSystem().directoryEntries(atPath: DesktopCommand.applications)
+                let files = DiskProfileFileSystem().directoryEntries(atPath: try DesktopCommand.applications())
                 for file in files where file.hasPrefix("subroot-") && file.hasSuffix(".desktop") {
                     print(file.dropFirst("subroot-".count).dropLast(".desktop".count))
                 }
             }
         }
+    }
+}
+
+extension MenuEntry.Launched {
+    init(_ profile: Profile) {
+        self.init(name: profile.name, description: profile.description, takesArguments: !profile.command.isEmpty,
+                  graphical: profile.x11)
     }
 }

@@ -31,12 +31,12 @@ extension Subroot {
         var subgid: String?
 
         func run() throws {
-            StaticLauncher.handOver("doctor (NSS, libX11, libpulse)")
-            let context = UserContext.current()
+            try StaticLauncher.require("doctor (NSS, libX11, libpulse)")
+            let context = try UserContext.current()
             var source = SubordinateIDSource()
             if let subuid { source.subuidPath = subuid }
             if let subgid { source.subgidPath = subgid }
-            var doctor = Doctor(environment: context.environment, user: .current(), subordinateIDs: source,
+            var doctor = Doctor(environment: context.environment, user: try .current(), subordinateIDs: source,
                                 accounts: .nss(), storeDirectory: context.store.directory)
             doctor.useNSSwitch = subuid == nil && subgid == nil
             let profiles = context.loader.list().entries

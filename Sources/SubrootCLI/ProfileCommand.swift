@@ -18,7 +18,7 @@ extension Subroot {
             static let configuration = CommandConfiguration(abstract: "List profiles: name, description, rootfs, where found.")
 
             func run() throws {
-                let listing = UserContext.current().loader.list()
+                let listing = try UserContext.current().loader.list()
                 let rows = listing.entries.map { [$0.name, $0.profile.description ?? "", $0.profile.rootfs, $0.path] }
                 print(Table.render(header: ["NAME", "DESCRIPTION", "ROOTFS", "FOUND IN"], rows: rows), terminator: "")
                 for broken in listing.broken {
@@ -36,8 +36,9 @@ extension Subroot {
             var profile: String
 
             func run() throws {
+                let loader = try UserContext.current().loader
                 do {
-                    print(ProfileRenderer.render(try UserContext.current().loader.load(profile)), terminator: "")
+                    print(ProfileRenderer.render(try loader.load(profile)), terminator: "")
                 } catch {
                     StandardError.write(error.description + "\n")
                     throw ExitCode(1)
@@ -52,7 +53,7 @@ extension Subroot {
             var profiles: [String]
 
             func run() throws {
-                let loader = UserContext.current().loader
+                let loader = try UserContext.current().loader
                 var failed = false
                 for profile in profiles {
                     do {
@@ -80,7 +81,7 @@ extension Subroot {
 
             func run() throws {
                 if let problem = StoreName.problem(name) { throw ValidationError("profile name \"\(name)\": \(problem)") }
-                let user = UserContext.current()
+                let user = try UserContext.current()
                 let directory = user.directories.configHome + "/subroot/profiles"
                 let path = directory + "/" + name + ".toml"
                 if RootfsCheck.hostNode(path) != nil { throw ValidationError("\(path) exists already") }

@@ -22,13 +22,19 @@ enum ProfileCompletion {
     /// file instead.
     static func names(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
         if prefix.contains("/") { return tomlPaths(prefix) }
-        let user = UserContext.current()
+        let user = Self.user()
         return profileNames(in: user.searchPath, fileSystem: DiskProfileFileSystem(), prefix: prefix)
+    }
+
+    /// The user, for a completion callback: the top of its own call, where
+    /// the static launcher hands over.
+    static func user() -> UserContext {
+        do { return try UserContext.current() } catch { StaticLauncher.handOver(error) }
     }
 
     /// Rootfs names in the user's store.
     static func rootfsNames(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
-        UserContext.current().store.names().filter { $0.hasPrefix(prefix) }
+        user().store.names().filter { $0.hasPrefix(prefix) }
     }
 
     /// The profile names in `searchPath` that start with `prefix`, sorted,
@@ -49,7 +55,7 @@ enum ProfileCompletion {
         let shown = String(prefix[...slash])
         let start = String(prefix[prefix.index(after: slash)...])
         var directory = shown
-        if directory.hasPrefix("~/") { directory = UserContext.current().homeDirectory + directory.dropFirst() }
+        if directory.hasPrefix("~/") { directory = user().homeDirectory + directory.dropFirst() }
         var result: [String] = []
         for entry in DiskProfileFileSystem().directoryEntries(atPath: directory)
         where entry.hasPrefix(start) && (!entry.hasPrefix(".") || start.hasPrefix(".")) {

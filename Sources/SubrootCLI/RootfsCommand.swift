@@ -41,6 +41,8 @@ extension Subroot {
                 throw ExitCode(128 + error.signal)
             } catch let error as ExitCode {
                 throw error
+            } catch let need as NeedsDynamicLauncher {
+                throw need
             } catch {
                 StandardError.report("\(error)")
                 throw ExitCode(1)
@@ -81,13 +83,8 @@ extension Subroot {
                 try RootfsCommand.reporting {
                     let packages = include.split(separator: ",").map { String($0).filter { !$0.isWhitespace } }.filter { !$0.isEmpty }
                     let recipe = Recipe(suite: suite, variant: RecipeVariant(rawValue: variant)!, packages: packages, mirror: mirror)
-                    // As RootfsCommandSupport.create (a profile's missing
-                    // rootfs), with the limit given here.
-                    let user = UserContext.current()
-                    let builder = RootfsBuilder(store: user.store, maps: try IdentityMaps.load(), showProgress: isatty(2) == 1,
-                                                maxSize: maxSize.flatMap(RootfsBuilder.SizeLimit.init))
-                    try builder.create(name, recipe: RootfsBuilder.Recipe(
-                        suite: recipe.suite, variant: recipe.variant.rawValue, packages: recipe.packages, mirror: recipe.mirror))
+                    try RootfsCreation.create(name, recipe: recipe, user: try .current(),
+                                              maxSize: maxSize.flatMap(RootfsBuilder.SizeLimit.init))
                 }
             }
         }
@@ -116,7 +113,7 @@ extension Subroot {
 
             func run() throws {
                 try RootfsCommand.reporting {
-                    let user = UserContext.current()
+                    let user = try UserContext.current()
                     let builder = RootfsBuilder(store: user.store, maps: try IdentityMaps.load(), showProgress: isatty(2) == 1,
                                                 maxSize: maxSize.flatMap(RootfsBuilder.SizeLimit.init))
                     try builder.importArchive(name, file: PathName.absolute(file, relativeTo: CurrentDirectory.path()))
@@ -129,7 +126,7 @@ extension Subroot {
 
             func run() throws {
                 try RootfsCommand.reporting {
-                    let user = UserContext.current()
+                    let user = try UserContext.current()
                     user.store.removeStaleLeftovers(maps: { try IdentityMaps.load() })
                     let names = user.store.names()
                     let users = Dictionary(grouping: user.loader.list().entries, by: { $0.profile.rootfs })
@@ -158,7 +155,7 @@ extension Subroot {
 
             func run() throws {
                 try RootfsCommand.reporting {
-                    let store = UserContext.current().store
+                    let store = try UserContext.current().store
                     let maps = try IdentityMaps.load()
                     store.removeStaleLeftovers(maps: { maps })
                     try store.remove(name, maps: maps)

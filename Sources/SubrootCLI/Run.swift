@@ -80,40 +80,14 @@ extension Subroot {
         }
 
         func validate() throws {
-            if rw && ro { throw ValidationError("--rw and --ro exclude each other") }
-            if profile == nil && rootfs == nil { throw ValidationError("give a profile, or --rootfs DIR") }
-            if profile != nil && rootfs != nil { throw ValidationError("give a profile or --rootfs, not both") }
-            if rootfs != nil && command.isEmpty {
-                throw ValidationError("no command: give it after --, as in `subroot run --rootfs DIR -- /bin/sh`")
+            do { try options.check(profileGiven: profile != nil) } catch let error as RunOptions.Invalid {
+                throw ValidationError(error.description)
             }
         }
 
         func run() throws {
-            guard let profile else { throw ExitCode(Launch.run(options)) }
-            let options = self.options
-            throw ExitCode(Launch.reporting {
-                var spec = try Launch.spec(profile: profile, userArguments: command, shell: false,
-                                           commandUser: try options.commandUser())
-                var request = spec.request
-                if options.rw { request.rootMode = .writable }
-                if options.ro { request.rootMode = .readOnly }
-                let extra = try options.request(currentDirectory: CurrentDirectory.path(), rootfs: request.rootfs)
-                request.binds += extra.binds
-                request.setEnvironment += extra.setEnvironment
-                if let hostname = options.hostname { request.hostname = hostname }
-                if let dir = options.workingDirectory { request.workingDirectory = dir }
-                if options.tmpfsSize != nil { request.memoryLimit = extra.memoryLimit }
-                spec.request = request
-                // What a running sandbox of a single-instance profile cannot take.
-                let given: [(Bool, String)] = [
-                    (options.rw, "--" + Name.rw), (options.ro, "--" + Name.ro), (!options.binds.isEmpty, "--" + Name.bind),
-                    (options.hostname != nil, "--" + Name.hostname), (options.workingDirectory != nil, "--" + Name.chdir),
-                    (options.tmpfsSize != nil, "--" + Name.tmpfsSize), (options.user != nil, "--" + Name.user),
-                ]
-                spec.sandboxOptions = given.filter(\.0).map(\.1)
-                spec.commandEnvironment = extra.setEnvironment
-                return spec
-            })
+            let source: LaunchSource = profile.map { .profile($0) } ?? .rootfs(rootfs ?? "")
+            throw ExitCode(try Launch.run(source, options: options))
         }
     }
 }

@@ -13,6 +13,6 @@ enum SandboxCompletion {
     }
 
     static func registry() throws -> SandboxRegistry {
-        try SandboxRegistry(xdgRuntimeDir: ProcessEnvironment.value("XDG_RUNTIME_DIR"))
+        try SandboxRegistry.current()
     }
 }

@@ -23,9 +23,7 @@ extension Subroot {
         var command: [String] = []
 
         func run() throws {
-            throw ExitCode(Launch.reporting {
-                try Launch.spec(profile: profile, userArguments: command, shell: true)
-            })
+            throw ExitCode(try Launch.run(.profile(profile), .shell(command: command)))
         }
     }
 }

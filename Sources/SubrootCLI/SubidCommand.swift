@@ -52,7 +52,7 @@ extension Subroot {
             var json = false
 
             func run() throws {
-                StaticLauncher.handOver("the accounts of every NSS service")
+                try StaticLauncher.require("the accounts of every NSS service")
                 let (loaded, accounts) = try files.load()
                 let findings = loaded.audit(accounts)
                 let problems = findings.filter { $0.severity == .problem }.count
@@ -97,7 +97,7 @@ extension Subroot {
             }
 
             func run() throws {
-                StaticLauncher.handOver("the accounts of every NSS service")
+                try StaticLauncher.require("the accounts of every NSS service")
                 let (loaded, accounts) = try files.load()
                 guard let account = accounts.user(named: user) else {
                     StandardError.report("no user named \(user)")

@@ -1,7 +1,7 @@
 /// What PID 1 does, in order, to make the rootfs its `/`: the whole root
 /// phase of a plan as a list of steps, from the first mount to the last
 /// unmount. Pure: `steps(for:)` is what a launch will do, and a unit test
-/// can read it. SubrootOS's `RootFilesystem` performs it through a syscall
+/// can read it. SubrootEngine's `RootFilesystem` performs it through a syscall
 /// seam (`RootSyscalls`).
 ///
 /// The order follows bubblewrap's: `/` becomes a slave mount; a tmpfs on

@@ -42,7 +42,7 @@ public struct RunOptions: Equatable, Sendable {
             let arg = arguments[i]
             if arg == "--" {
                 options.command = Array(arguments[arguments.index(after: i)...])
-                return options.command.isEmpty || options.rootfs == nil || (options.rw && options.ro) ? nil : options
+                return (try? options.check(profileGiven: false)) == nil ? nil : options
             }
             guard arg.hasPrefix("--") else { return nil }
             var name = String(arg.dropFirst(2))
@@ -87,20 +87,31 @@ public struct RunOptions: Equatable, Sendable {
         return value
     }
 
-    /// The request these options describe; relative paths are taken from
-    /// `currentDirectory`.
-    public func request(currentDirectory: String, rootfs given: String? = nil) throws -> SandboxRequest {
-        guard let rootfs = given ?? rootfs else { throw Invalid(description: "--rootfs is required") }
+    /// The rules between options, for both parsers: `profileGiven` says
+    /// whether a profile argument came with them.
+    public func check(profileGiven: Bool) throws {
         if rw && ro { throw Invalid(description: "--rw and --ro exclude each other") }
-        var request = SandboxRequest(rootfs: PathName.absolute(rootfs, relativeTo: currentDirectory), command: command)
-        request.rootMode = rw ? .writable : ro ? .readOnly : .overlay
-        if let hostname { request.hostname = hostname }
-        if let commandUser = try self.commandUser() { request.commandUser = commandUser }
+        if !profileGiven && rootfs == nil { throw Invalid(description: "give a profile, or --rootfs DIR") }
+        if profileGiven && rootfs != nil { throw Invalid(description: "give a profile or --rootfs, not both") }
+        if rootfs != nil && command.isEmpty {
+            throw Invalid(description: "no command: give it after --, as in `subroot run --rootfs DIR -- /bin/sh`")
+        }
+    }
+
+    /// The overrides these options describe, checked; relative paths are
+    /// taken from `currentDirectory`.
+    public func overrides(currentDirectory: String) throws -> LaunchOverrides {
+        var overrides = LaunchOverrides()
+        if rw { overrides.rootMode = .writable }
+        if ro { overrides.rootMode = .readOnly }
+        overrides.hostname = hostname
+        overrides.commandUser = try commandUser()
+        overrides.command = command
         if let tmpfsSize {
             guard let limit = MemoryLimit(tmpfsSize) else {
                 throw Invalid(description: "--tmpfs-size \(tmpfsSize): expected a size such as 512m, 2g or 10% (bytes with k, m or g, or 1% to 100% of memory)")
             }
-            request.memoryLimit = limit
+            overrides.memoryLimit = limit
         }
         if let workingDirectory {
             do {
@@ -108,19 +119,24 @@ public struct RunOptions: Equatable, Sendable {
             } catch let error as BindSpec.Invalid {
                 throw Invalid(description: error.description)
             }
-            request.workingDirectory = workingDirectory
+            overrides.workingDirectory = workingDirectory
         }
         do {
-            request.binds = try binds.map { try BindSpec.parse($0, currentDirectory: currentDirectory) }
+            overrides.binds = try binds.map { try BindSpec.parse($0, currentDirectory: currentDirectory) }
         } catch let error as BindSpec.Invalid {
             throw Invalid(description: error.description)
         }
-        request.setEnvironment = try setenv.map { item in
+        overrides.setEnvironment = try setenv.map { item in
             guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
                 throw Invalid(description: "--setenv \(item): expected NAME=VALUE")
             }
             return (String(item[..<eq]), String(item[item.index(after: eq)...]))
         }
-        return request
+        let given: [(Bool, String)] = [
+            (rw, Name.rw), (ro, Name.ro), (!binds.isEmpty, Name.bind), (hostname != nil, Name.hostname),
+            (workingDirectory != nil, Name.chdir), (tmpfsSize != nil, Name.tmpfsSize), (user != nil, Name.user),
+        ]
+        overrides.sandboxOptions = given.filter(\.0).map { "--" + $0.1 }
+        return overrides
     }
 }

@@ -19,10 +19,16 @@ public struct SandboxRequest: Sendable {
     public var isolateNetwork = false
     /// With `isolateNetwork`: user-mode outbound connectivity (pasta).
     public var outboundNetwork = false
+    /// Host groups asked for (`groups`): the launch resolves them against
+    /// the host into `extraGroups`.
+    public var groups: [GroupRequest] = []
     /// Host groups mapped in and given to the command.
     public var extraGroups: [ExtraGroup] = []
-    /// Host device directories (/dev/snd, /dev/dri) bound at the same path.
+    /// Host device directories (/dev/snd, /dev/dri) bound at the same path;
+    /// the launch leaves out, with a warning, those the host lacks.
     public var devices: [String] = []
+    /// What of the desktop the sandbox reaches (X11, PulseAudio, buses).
+    public var desktop = DesktopGrants()
     /// Capability numbers the command keeps; nil: all of the namespace's.
     public var capabilities: CapabilitySet? = nil
     /// Names of `SyscallFilter` rules lifted for the command.

@@ -3,8 +3,6 @@ import SubrootCore
 import SubrootBase
 import SubrootEngine
 import SubrootHost
-import SubrootStore
-import SubrootProfile
 import SubrootPulse
 import SubrootX11
 
@@ -24,20 +22,20 @@ public final class DesktopSession {
 
     private init() {}
 
-    /// Adds the binds and environment to `request`; nothing when the profile
-    /// wants neither X11, PulseAudio nor D-Bus.
-    public static func prepare(_ profile: Profile, request: inout SandboxRequest,
-                               environment: [String: String]) throws -> DesktopSession {
+    /// Adds the binds and environment of `request.desktop`'s grants to
+    /// `request`; nothing when it grants nothing.
+    public static func prepare(request: inout SandboxRequest, environment: [String: String]) throws -> DesktopSession {
         let session = DesktopSession()
-        let dbus = !profile.sessionBus.isEmpty || !profile.systemBus.isEmpty
-        guard profile.x11 || profile.pulseaudio || dbus else { return session }
+        let grants = request.desktop
+        let dbus = !grants.sessionBus.isEmpty || !grants.systemBus.isEmpty
+        guard !grants.isEmpty else { return session }
         let runtime = try RuntimeDirectory.path(environment: environment)
         let directory = try RuntimeDirectory.launchDirectory(in: runtime + "/subroot/session")
         session.directory = directory
         do {
-            if profile.x11 { try session.addX11(profile, &request, environment, directory) }
-            if profile.pulseaudio { try session.addPulse(&request, environment, runtime, directory) }
-            if dbus { try session.addDBus(profile, &request, environment, directory) }
+            if grants.x11 { try session.addX11(&request, environment, directory) }
+            if grants.pulseaudio { try session.addPulse(&request, environment, runtime, directory) }
+            if dbus { try session.addDBus(&request, environment, directory) }
         } catch {
             session.end()
             throw error
@@ -45,9 +43,8 @@ public final class DesktopSession {
         return session
     }
 
-    private func addX11(_ profile: Profile, _ request: inout SandboxRequest, _ environment: [String: String],
-                        _ directory: String) throws {
-        let grant = try X11Forwarding.prepare(environment: environment, hostNetwork: profile.network == .host,
+    private func addX11(_ request: inout SandboxRequest, _ environment: [String: String], _ directory: String) throws {
+        let grant = try X11Forwarding.prepare(environment: environment, hostNetwork: !request.isolateNetwork,
                                               directory: directory)
         if let socket = grant.socketPath {
             request.binds.append(BindSpec(source: socket, target: socket, readOnly: false))
@@ -82,8 +79,8 @@ public final class DesktopSession {
     /// session directory, bound at $XDG_RUNTIME_DIR/bus inside (and
     /// /run/dbus/system_bus_socket), the addresses set. A missing proxy or
     /// bus costs the app its bus, not the launch: a warning says so.
-    private func addDBus(_ profile: Profile, _ request: inout SandboxRequest, _ environment: [String: String],
-                         _ directory: String) throws {
+    private func addDBus(_ request: inout SandboxRequest, _ environment: [String: String], _ directory: String) throws {
+        let grants = request.desktop
         guard request.commandUser == .invoker else {
             StandardError.warn("D-Bus: the bus checks the uid a client claims, and uid 0 inside is not yours on the host; with user = \"root\" the sandbox goes without a bus")
             return
@@ -95,17 +92,17 @@ public final class DesktopSession {
         let exists = { (socket: String) in RootfsCheck.hostNode(socket) == .file }
         let inside = request.setEnvironment.last { $0.0 == "XDG_RUNTIME_DIR" }?.1 ?? "/run"
         var buses: [(bus: DBusProxy.Bus, target: String, variable: String)] = []
-        if !profile.sessionBus.isEmpty {
+        if !grants.sessionBus.isEmpty {
             if let address = DBusAddress.session(environment: environment, exists: exists) {
-                buses.append((DBusProxy.Bus(address: address, socket: directory + "/bus", policy: profile.sessionBus),
+                buses.append((DBusProxy.Bus(address: address, socket: directory + "/bus", policy: grants.sessionBus),
                               inside + "/bus", "DBUS_SESSION_BUS_ADDRESS"))
             } else {
                 StandardError.warn("D-Bus: no session bus (DBUS_SESSION_BUS_ADDRESS names no socket, and there is no $XDG_RUNTIME_DIR/bus); the sandbox goes without one")
             }
         }
-        if !profile.systemBus.isEmpty {
+        if !grants.systemBus.isEmpty {
             if let address = DBusAddress.system(environment: environment, exists: exists) {
-                buses.append((DBusProxy.Bus(address: address, socket: directory + "/system_bus_socket", policy: profile.systemBus),
+                buses.append((DBusProxy.Bus(address: address, socket: directory + "/system_bus_socket", policy: grants.systemBus),
                               DBusAddress.systemSocket, "DBUS_SYSTEM_BUS_ADDRESS"))
             } else {
                 StandardError.warn("D-Bus: no system bus at \(DBusAddress.systemSocket) (nor DBUS_SYSTEM_BUS_ADDRESS); the sandbox goes without one")

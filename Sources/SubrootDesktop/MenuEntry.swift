@@ -3,8 +3,6 @@ import SubrootCore
 import SubrootBase
 import SubrootEngine
 import SubrootHost
-import SubrootStore
-import SubrootProfile
 
 /// A desktop menu entry that starts a profile through subroot:
 /// `$XDG_DATA_HOME/applications/subroot-NAME.desktop`, with the app's icon
@@ -14,11 +12,28 @@ import SubrootProfile
 /// icon: both are read through `RootfsReader` (resolved inside the rootfs,
 /// regular files only, bounded), and every value written is escaped once.
 public struct MenuEntry {
-    public var profile: Profile
+    /// What the entry says of the profile it starts.
+    public struct Launched: Sendable {
+        public var name: String
+        public var description: String?
+        /// The profile has a command: the entry passes files and URLs to it.
+        public var takesArguments: Bool
+        /// An X11 app (no terminal), else a terminal program.
+        public var graphical: Bool
+
+        public init(name: String, description: String?, takesArguments: Bool, graphical: Bool) {
+            self.name = name
+            self.description = description
+            self.takesArguments = takesArguments
+            self.graphical = graphical
+        }
+    }
+
+    public var profile: Launched
     /// Absolute path of the subroot binary the entry runs.
     public var subroot: String
 
-    public init(profile: Profile, subroot: String) {
+    public init(profile: Launched, subroot: String) {
         self.profile = profile
         self.subroot = subroot
     }
@@ -37,7 +52,7 @@ public struct MenuEntry {
     public func text(icon: String?, appName: String?) -> String {
         let name = appName ?? profile.name
         var exec = [Self.execArgument(subroot), "run", Self.execArgument(profile.name)]
-        if !profile.command.isEmpty { exec += ["--", "%U"] }
+        if profile.takesArguments { exec += ["--", "%U"] }
         var lines = [
             "[Desktop Entry]",
             "Type=Application",
@@ -45,11 +60,11 @@ public struct MenuEntry {
             "Comment=" + Self.escape(profile.description ?? "\(profile.name) in a subroot sandbox"),
             "Exec=" + Self.escape(exec.joined(separator: " ")),
             "Icon=" + Self.escape(icon ?? "application-x-executable"),
-            "Terminal=\(profile.x11 ? "false" : "true")",
-            "Categories=\(profile.x11 ? "Utility;" : "Development;")",
+            "Terminal=\(profile.graphical ? "false" : "true")",
+            "Categories=\(profile.graphical ? "Utility;" : "Development;")",
             "X-Subroot-Profile=" + Self.escape(profile.name),
         ]
-        if profile.x11 { lines.append("StartupNotify=false") }
+        if profile.graphical { lines.append("StartupNotify=false") }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -47,7 +47,7 @@ public enum HostGroups {
 
     static func hostGID(of name: String, user: HostUser) throws -> UInt32 {
         guard let group = getgrnam(name) else {
-            StaticLauncher.handOver("a group missing from /etc/group (NSS)")
+            try StaticLauncher.require("a group missing from /etc/group (NSS)")
             throw LaunchError("group \(name) does not exist on this host")
         }
         let gid = group.pointee.gr_gid
@@ -58,7 +58,7 @@ public enum HostGroups {
             member = member?.advanced(by: 1)
         }
         guard gid == user.gid || (user.name.map(members.contains) ?? false) || supplementaryGroups().contains(gid) else {
-            StaticLauncher.handOver("group membership beyond /etc/group (NSS)")
+            try StaticLauncher.require("group membership beyond /etc/group (NSS)")
             throw LaunchError("you (\(user.displayName)) are not a member of group \(name) on the host; an administrator adds you with: sudo usermod -aG \(name) \(user.displayName)")
         }
         return gid

@@ -20,7 +20,7 @@ public final class SandboxAccounts {
     public static func account(home: String? = ProcessEnvironment.value("HOME")) throws -> HostAccount {
         let uid = getuid(), gid = getgid()
         guard let pw = getpwuid(uid) else {
-            StaticLauncher.handOver("a user missing from /etc/passwd (NSS)")
+            try StaticLauncher.require("a user missing from /etc/passwd (NSS)")
             throw LaunchError("uid \(uid) has no passwd entry; a command cannot run as you without one (use --user root)")
         }
         let group = getgrgid(gid).map { String(cString: $0.pointee.gr_name) }

@@ -8,13 +8,15 @@ public struct HostUser: Sendable {
     /// Login name, nil when the uid has no passwd entry.
     public var name: String?
 
-    public static func current() -> HostUser {
+    /// In the static launcher, a uid missing from /etc/passwd throws: its
+    /// name may be in another NSS service.
+    public static func current() throws(NeedsDynamicLauncher) -> HostUser {
         let uid = getuid()
         var name: String? = nil
         if let pw = getpwuid(uid) {
             name = String(cString: pw.pointee.pw_name)
         } else {
-            StaticLauncher.handOver("a user missing from /etc/passwd (NSS)")
+            try StaticLauncher.require("a user missing from /etc/passwd (NSS)")
         }
         return HostUser(uid: uid, gid: getgid(), name: name)
     }

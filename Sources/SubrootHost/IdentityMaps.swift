@@ -14,8 +14,9 @@ public struct IdentityMaps: Sendable {
     public var gidEntries: [SubordinateIDEntry]
     public var warnings: [String]
 
-    public static func load(for user: HostUser = .current(),
+    public static func load(for user: HostUser? = nil,
                             source: SubordinateIDSource = SubordinateIDSource()) throws -> IdentityMaps {
+        let user = try user ?? HostUser.current()
         let service = source.nssService()
         let uids = try source.ranges(for: user, kind: .uid, nssService: service)
         let gids = try source.ranges(for: user, kind: .gid, nssService: service)

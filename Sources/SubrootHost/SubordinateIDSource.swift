@@ -73,7 +73,7 @@ public struct SubordinateIDSource: Sendable {
         var starts = [UInt](repeating: 0, count: max)
         var counts = [UInt](repeating: 0, count: max)
         var error = [CChar](repeating: 0, count: 512)
-        StaticLauncher.handOver("subordinate ids from nsswitch.conf's subid: \(service) (libsubid)")
+        try StaticLauncher.require("subordinate ids from nsswitch.conf's subid: \(service) (libsubid)")
         let n = sr_subid_ranges(user.displayName, kind == .gid ? 1 : 0, &starts, &counts, Int32(max), &error, error.count)
         let source = "libsubid (nsswitch subid: \(service))"
         if n == -2 {

@@ -13,14 +13,14 @@ public struct UserContext: Sendable {
     public var store: RootfsStore
     public var searchPath: [String]
 
-    public static func current() -> UserContext {
+    public static func current() throws(NeedsDynamicLauncher) -> UserContext {
         let environment = ProcessEnvironment.current()
         var home = environment["HOME"] ?? ""
         if home.isEmpty {
             if let pw = getpwuid(getuid()) {
                 home = String(cString: pw.pointee.pw_dir)
             } else {
-                StaticLauncher.handOver("a user missing from /etc/passwd (NSS)")
+                try StaticLauncher.require("a user missing from /etc/passwd (NSS)")
             }
         }
         let directories = XDGDirectories(environment: environment, homeDirectory: home)

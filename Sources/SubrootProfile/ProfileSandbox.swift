@@ -58,6 +58,12 @@ public enum ProfileSandbox {
         request.outboundNetwork = profile.network == .isolated
         request.capabilities = CapabilitySet(profile.capabilities.map(\.number))
         request.seccompAllow = Set(profile.seccompAllow)
+        request.groups = profile.groups
+        request.devices = profile.devices.map { "/dev/" + $0.rawValue }
+        request.desktop.x11 = profile.x11
+        request.desktop.pulseaudio = profile.pulseaudio
+        request.desktop.sessionBus = profile.sessionBus
+        request.desktop.systemBus = profile.systemBus
 
         // As you, the home is at its host path (/home/alice), whatever the mode.
         var home = profile.user == .invoker ? context.homeDirectory : insideHome

@@ -24,7 +24,7 @@ final class PulseConnection {
     private init(server: PulseServerAddress, timeout: Double) throws {
         self.server = server
         self.timeout = timeout
-        StaticLauncher.handOver("PulseAudio (libpulse)")
+        try StaticLauncher.require("PulseAudio (libpulse)")
         if srpa_load() != 0 {
             throw LaunchError("cannot load the PulseAudio client library: \(String(cString: srpa_load_error()))\nhint: sudo apt-get install libpulse0")
         }

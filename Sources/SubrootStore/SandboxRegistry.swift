@@ -18,6 +18,12 @@ public struct SandboxRegistry: Sendable {
     }
 
     /// In the runtime directory that $XDG_RUNTIME_DIR (`xdgRuntimeDir`) names.
+    /// The invoking user's registry, in the runtime directory that
+    /// $XDG_RUNTIME_DIR names (or subroot's fallback).
+    public static func current() throws -> SandboxRegistry {
+        try SandboxRegistry(xdgRuntimeDir: ProcessEnvironment.value("XDG_RUNTIME_DIR"))
+    }
+
     public init(xdgRuntimeDir: String?) throws {
         directory = try RuntimeDirectory.path(xdgRuntimeDir: xdgRuntimeDir) + "/subroot/sandboxes"
     }

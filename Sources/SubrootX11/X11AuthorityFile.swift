@@ -74,12 +74,12 @@ public enum X11AuthorityFile {
     /// hostname for a local display, and for TCP the server's IPv4/IPv6
     /// addresses (plus FamilyLocal when one is a loopback address, as xcb
     /// does for ssh-forwarded `localhost:N`).
-    public static func clientAddresses(for display: X11Display) -> [X11AuthorityEntry.Address] {
+    public static func clientAddresses(for display: X11Display) throws(NeedsDynamicLauncher) -> [X11AuthorityEntry.Address] {
         let local = X11AuthorityEntry.Address.local(hostname: hostname())
         guard case .tcp(let host) = display.transport else { return [local] }
         var addresses: [X11AuthorityEntry.Address] = []
         var loopback = false
-        for address in resolve(host) where !addresses.contains(address) {
+        for address in try resolve(host) where !addresses.contains(address) {
             addresses.append(address)
             if address.bytes.first == 127 && address.family == X11AuthorityEntry.Family.internet { loopback = true }
             if address.bytes == [UInt8](repeating: 0, count: 15) + [1] { loopback = true }
@@ -135,11 +135,11 @@ public enum X11AuthorityFile {
     }
 
     /// IPv4 and IPv6 addresses of `host` (getaddrinfo), in its order.
-    private static func resolve(_ host: String) -> [X11AuthorityEntry.Address] {
+    private static func resolve(_ host: String) throws(NeedsDynamicLauncher) -> [X11AuthorityEntry.Address] {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>? = nil
-        StaticLauncher.handOver("host name lookups (NSS)")
+        try StaticLauncher.require("host name lookups (NSS)")
         guard getaddrinfo(host, nil, &hints, &list) == 0 else { return [] }
         defer { freeaddrinfo(list) }
         var result: [X11AuthorityEntry.Address] = []

@@ -55,6 +55,6 @@ public enum X11Forwarding {
         guard let path = X11AuthorityFile.hostPath(environment: environment) else { return nil }
         let entries = try X11AuthorityFile.read(path: path)
         return X11AuthorityEntry.select(from: entries, displayNumber: display.number,
-                                        addresses: X11AuthorityFile.clientAddresses(for: display))
+                                        addresses: try X11AuthorityFile.clientAddresses(for: display))
     }
 }

@@ -72,9 +72,7 @@ struct BoundedReadTests {
     /// Exec: quoted per the spec, then string-escaped with the rest: a
     /// literal backslash in a quoted argument is four of them, `%` is `%%`.
     @Test func execArgumentsAreQuotedPerTheSpec() {
-        var profile = Profile(name: "app", origin: "/p/app.toml")
-        profile.rootfs = "app"
-        profile.command = ["/bin/app"]
+        let profile = MenuEntry.Launched(name: "app", description: nil, takesArguments: true, graphical: true)
         let entry = MenuEntry(profile: profile, subroot: #"/opt/my $dir\"100%"/subroot"#)
         let exec = entry.text(icon: nil, appName: nil).split(separator: "\n").first { $0.hasPrefix("Exec=") }
         #expect(exec == #"Exec="/opt/my \\$dir\\\\\\"100%%\\"/subroot" run app -- %U"#)

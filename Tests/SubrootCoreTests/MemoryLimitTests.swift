@@ -27,9 +27,9 @@ struct MemoryLimitTests {
         options.rootfs = "/r"
         options.command = ["true"]
         options.tmpfsSize = "1g"
-        #expect(try options.request(currentDirectory: "/").memoryLimit.text == "1g")
+        #expect(try options.overrides(currentDirectory: "/").memoryLimit?.text == "1g")
         options.tmpfsSize = "1g,mode=777"
-        #expect(throws: RunOptions.Invalid.self) { try options.request(currentDirectory: "/") }
+        #expect(throws: RunOptions.Invalid.self) { try options.overrides(currentDirectory: "/") }
         #expect(RunOptions.fastParse(["--rootfs", "/r", "--tmpfs-size", "64m", "--", "true"])?.tmpfsSize == "64m")
     }
 }

@@ -1,7 +1,7 @@
 import Testing
 @testable import SubrootCore
 
-/// The root phase a plan expands to (SubrootOSTests performs it through a
+/// The root phase a plan expands to (SubrootEngineTests performs it through a
 /// recording fake of the syscall seam).
 @Suite("RootPhase")
 struct RootPhaseStepsTests {

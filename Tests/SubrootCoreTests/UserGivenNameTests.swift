@@ -8,7 +8,7 @@ import Testing
 @Suite("User-given paths")
 struct UserGivenNameTests {
     static func request(_ options: RunOptions) throws -> SandboxRequest {
-        try options.request(currentDirectory: "/home/alice")
+        try options.overrides(currentDirectory: "/home/alice").request(rootfs: options.rootfs ?? "/r")
     }
 
     @Test(arguments: [

@@ -101,6 +101,8 @@ int sr_mount_setattr_fd(int fd, int recursive, unsigned long long set);
 /// (what needs it) is shown when it cannot. Returns at once when linked
 /// dynamically.
 void sr_hand_over_to_dynamic(const char *why);
+/// 1 in the statically linked launcher (no dynamic loader: AT_BASE is 0).
+int sr_is_statically_linked(void);
 
 // MARK: - Signal handlers (signals.c)
 

@@ -17,6 +17,7 @@ extension Subroot {
             do {
                 maps = try IdentityMaps.load()
             } catch {
+                try error.rethrowIfHandOver()
                 StandardError.report("\(error)")
                 throw ExitCode(SandboxExit.launchFailed)
             }
